@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# AF_EDU: a teaching TCP/IP transport and a NAPI virtual NIC, as Linux modules.
+#
+#   make              build the modules against KDIR (default: the running kernel)
+#   make demo         boot the VM, build a two-host network, show a live exchange
+#   make check        build, lint, boot the VM and run every selftest
+#   make vm-shell     a root shell in the VM with the modules loaded
+#   make bench        throughput figures, as ratios against the kernel's own paths
+#   make sparse       sparse (C=2) over both modules
+#   make checkpatch   kernel coding style over every C file
+#
+# The VM targets build against the Debian 6.1 kernel they boot, whatever
+# kernel this machine runs.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TOP := $(abspath .)
+SRC_CACHE ?= $(HOME)/.cache/af_edu/linux-source-6.1
+SELFTEST_DIRS := selftests/edunic selftests/edu
+CHECKPATCH := perl $(SRC_CACHE)/scripts/checkpatch.pl --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES
+C_FILES = $(shell find module uapi -name '*.[ch]' -not -name '*.mod.c' | sort)
+
+all: modules plugin selftests
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+
+plugin:
+	@if [ -f scripts/iproute2/Makefile ]; then $(MAKE) -C scripts/iproute2; fi
+
+selftests:
+	@for d in $(SELFTEST_DIRS); do \
+		[ -f $$d/Makefile ] || continue; \
+		$(MAKE) -C $$d KSFT_INC=$(SRC_CACHE)/tools/testing/selftests all || exit 1; \
+	done
+
+sparse:
+	$(MAKE) -C $(KDIR) M=$(TOP) C=2 modules
+
+checkpatch:
+	$(CHECKPATCH) --file $(C_FILES)
+
+demo:
+	@scripts/demo.sh
+
+check:
+	@scripts/check.sh
+
+bench:
+	@scripts/bench.sh
+
+vm-shell:
+	@scripts/vm-shell.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
+	@for d in $(SELFTEST_DIRS) scripts/iproute2; do \
+		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
+	rm -rf build
+
+.PHONY: all modules plugin selftests sparse checkpatch demo check bench vm-shell clean

@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: build for the VM's kernel, check the code's style on the host,
+# boot the VM, run every selftest there with kselftest's runner, and print
+# the kselftest summary ending in "N passed, N failed". Fails on any failed
+# test and on any bug, warning, sanitizer or lockdep report in the guest.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+OUT=build/vm
+mkdir -p "$OUT"
+: > build/host-tap.log
+
+KVER=$(scripts/vm-build.sh | tail -n 1) || { echo "not ok - build" > build/host-tap.log; KVER=; }
+[ -n "$KVER" ] && echo "ok - build (W=1, no warnings) against $KVER" > build/host-tap.log
+export KVER
+
+# Style, on the host: sparse and checkpatch, each one test.
+if [ -n "$KVER" ]; then
+	make -s -C "/lib/modules/$KVER/build" M="$TOP" C=2 modules > build/sparse.log 2>&1
+	if grep -E 'warning:|error:' build/sparse.log; then
+		echo "not ok - sparse (build/sparse.log)" >> build/host-tap.log
+	else
+		echo "ok - sparse (C=2) clean" >> build/host-tap.log
+	fi
+fi
+if make -s checkpatch > build/checkpatch.log 2>&1; then
+	echo "ok - checkpatch clean" >> build/host-tap.log
+else
+	cat build/checkpatch.log | head -40
+	echo "not ok - checkpatch (build/checkpatch.log)" >> build/host-tap.log
+fi
+
+# The test bed itself: a failing command, a kernel warning and a hung guest
+# must each fail a run, or no other result could be trusted.
+tb() {
+	local want=$1 what=$2 got
+	shift 2
+	scripts/vm-run --out build/vm-testbed "$@" > build/vm-testbed.log 2>&1
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		echo "ok - testbed: $what (status $got)"
+	else
+		echo "not ok - testbed: $what (status $got, expected $want)"
+	fi >> build/host-tap.log
+}
+if [ -n "$KVER" ]; then
+	tb 3 "a failing guest command fails the run" --timeout 120 -- 'exit 3'
+	tb 99 "a WARNING in the guest's kernel log fails the run" --timeout 120 -- \
+		'echo "WARNING: CPU: 0 PID: 1 at testbed" > /dev/kmsg'
+	tb 124 "a guest that does not come back fails the run" --timeout 10 -- 'sleep 600'
+fi
+
+vmrc=0
+if [ -n "$KVER" ]; then
+	rm -f "$OUT/ksft.log"
+	scripts/vm-run --timeout "${AF_EDU_CHECK_TIMEOUT:-4200}" -- scripts/run-selftests.sh
+	vmrc=$?
+	if [ $vmrc -ne 0 ]; then
+		echo "not ok - vm: guest run failed (status $vmrc; dmesg in $OUT/dmesg.txt)" \
+			>> build/host-tap.log
+	else
+		echo "ok - vm: guest kernel log clean" >> build/host-tap.log
+	fi
+fi
+
+echo
+echo "# kselftest summary"
+cat "$OUT/ksft.log" build/host-tap.log 2>/dev/null | scripts/ksft-summary | tee build/summary.txt
+tail -n 1 build/summary.txt | grep -q ' 0 failed$'

@@ -1,0 +1,17 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the VM: run the installed selftests with kselftest's runner and keep
+# the TAP output for the host (build/vm/ksft.log).
+TOP=${AF_EDU_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$TOP/build/kselftest" || exit 1
+echo "kselftest: $(wc -l < kselftest-list.txt) tests on $(uname -r)"
+./run_kselftest.sh "$@" 2>&1 | tee /vmout/ksft.log
+# Unload what the tests left loaded, so that module exit paths are
+# exercised and their complaints, if any, land in the log.
+for m in af_edu edunic; do
+	if [ -d /sys/module/$m ]; then
+		rmmod $m || echo "not ok - rmmod $m failed" | tee -a /vmout/ksft.log
+	fi
+done
+exit 0
