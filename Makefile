@@ -21,13 +21,16 @@ CHECKPATCH := perl $(SRC_CACHE)/scripts/checkpatch.pl --no-tree --quiet \
 	--ignore FILE_PATH_CHANGES
 C_FILES = $(shell find module uapi -name '*.[ch]' -not -name '*.mod.c' | sort)
 
-all: modules plugin selftests
+all: modules plugin tools selftests
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 plugin:
 	@if [ -f scripts/iproute2/Makefile ]; then $(MAKE) -C scripts/iproute2; fi
+
+tools:
+	$(MAKE) -C scripts/tools
 
 selftests:
 	@for d in $(SELFTEST_DIRS); do \
@@ -55,8 +58,8 @@ vm-shell:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
-	@for d in $(SELFTEST_DIRS) scripts/iproute2; do \
+	@for d in $(SELFTEST_DIRS) scripts/iproute2 scripts/tools; do \
 		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
 	rm -rf build
 
-.PHONY: all modules plugin selftests sparse checkpatch demo check bench vm-shell clean
+.PHONY: all modules plugin tools selftests sparse checkpatch demo check bench vm-shell clean

@@ -17,7 +17,7 @@ if grep -E 'warning:|error:' build/build.log >/dev/null; then
 	echo "vm-build: the module build has warnings (build/build.log)" >&2
 	exit 1
 fi
-make -s plugin
+make -s plugin tools
 make -s selftests SRC_CACHE="$SRC"
 
 # The kselftest install tree: runner, list, and one directory per
