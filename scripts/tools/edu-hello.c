@@ -39,7 +39,7 @@ static int edu_family(void)
 	return fam;
 }
 
-static void die(const char *what)
+static void __attribute__((noreturn)) die(const char *what)
 {
 	perror(what);
 	exit(1);

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * edu-perf: one benchmark for AF_EDU and for kernel TCP, so that both are
+ * measured by the same code. A server and a client; the client names the
+ * workload in a small hello message.
+ *
+ *   edu-perf server [-f edu|tcp] [-p PORT]
+ *   edu-perf client -H ADDR [-f edu|tcp] [-p PORT] [-m MODE] [-t SECS]
+ *                   [-s SIZE] [-P FLOWS] [-n CONNS] [-j]
+ *
+ * MODE: stream (bulk, SIZE-byte writes, FLOWS in parallel; Mbit/s),
+ *       rr     (SIZE-byte request and response; transactions/s, p50/p99 us),
+ *       crr    (connect, SIZE-byte request/response, close; connections/s),
+ *       idle   (open CONNS connections and hold them; kernel memory per
+ *               connection from /proc/meminfo Slab, both ends counted).
+ * Every mode also reports system CPU time per GB moved, from /proc/stat.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/edu.h>
+
+#define HELLO_MAGIC	0x45445550u	/* "EDUP" */
+#define BUF_SIZE	(128 * 1024)
+
+enum mode { M_STREAM = 1, M_RR, M_CRR, M_IDLE };
+
+struct hello {
+	uint32_t magic;
+	uint32_t mode;
+	uint32_t size;
+	uint32_t pad;
+};
+
+static int use_edu = 1;
+static int port = 5301;
+static const char *host = "127.0.0.1";
+static int mode = M_STREAM;
+static double secs = 5;
+static int size = BUF_SIZE;
+static int flows = 1;
+static int nconns = 1000;
+static int json;
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int family(void)
+{
+	FILE *f;
+	int fam = AF_EDU;
+
+	if (!use_edu)
+		return AF_INET;
+	f = fopen("/sys/module/af_edu/parameters/family", "r");
+	if (f) {
+		if (fscanf(f, "%d", &fam) != 1)
+			fam = AF_EDU;
+		fclose(f);
+	}
+	return fam;
+}
+
+/* sockaddr_edu and sockaddr_in share a layout: only the family differs. */
+static socklen_t make_addr(struct sockaddr_in *sa, const char *addr)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = family();
+	sa->sin_port = htons(port);
+	if (addr && inet_pton(AF_INET, addr, &sa->sin_addr) != 1) {
+		fprintf(stderr, "bad address %s\n", addr);
+		exit(2);
+	}
+	return sizeof(*sa);
+}
+
+static void set_nodelay(int fd)
+{
+	int one = 1;
+
+	if (use_edu)
+		setsockopt(fd, SOL_EDU, EDU_NODELAY, &one, sizeof(one));
+	else
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	size_t put = 0;
+	ssize_t n;
+
+	while (put < len) {
+		n = send(fd, (const char *)buf + put, len - put, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		put += n;
+	}
+	return 0;
+}
+
+/*
+ * ---- server: a thread per busy connection; idle ones share one epoll
+ * thread, so that their cost is the kernel's socket and nothing else ----
+ */
+
+static int idle_epfd;
+
+static void *serve_conn(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char *buf = malloc(BUF_SIZE);
+	struct hello h;
+	uint64_t total = 0;
+	ssize_t n;
+
+	if (!buf || read_full(fd, &h, sizeof(h)) || h.magic != HELLO_MAGIC)
+		goto out;
+	switch (h.mode) {
+	case M_STREAM:
+		while ((n = read(fd, buf, BUF_SIZE)) > 0)
+			total += n;
+		write_full(fd, &total, sizeof(total));
+		break;
+	case M_RR:
+	case M_CRR:
+		if (h.size > BUF_SIZE)
+			break;
+		set_nodelay(fd);
+		while (!read_full(fd, buf, h.size))
+			if (write_full(fd, buf, h.size))
+				break;
+		break;
+	}
+out:
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* Idle connections: close each when its client does. */
+static void *serve_idle(void *arg)
+{
+	struct epoll_event ev[64];
+	char c;
+	int n, i;
+
+	(void)arg;
+	for (;;) {
+		n = epoll_wait(idle_epfd, ev, 64, -1);
+		for (i = 0; i < n; i++)
+			if (read(ev[i].data.fd, &c, 1) <= 0)
+				close(ev[i].data.fd);
+	}
+	return NULL;
+}
+
+static int server(void)
+{
+	struct sockaddr_in sa;
+	socklen_t len = make_addr(&sa, NULL);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	int one = 1, lfd, fd;
+	pthread_attr_t attr;
+	struct hello h;
+	pthread_t t;
+
+	signal(SIGPIPE, SIG_IGN);
+	lfd = socket(family(), SOCK_STREAM, 0);
+	if (lfd < 0)
+		die("socket");
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&sa, len) || listen(lfd, 4096))
+		die("bind/listen");
+	idle_epfd = epoll_create1(0);
+	if (idle_epfd < 0)
+		die("epoll_create1");
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	if (pthread_create(&t, &attr, serve_idle, NULL))
+		die("pthread_create");
+	for (;;) {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE)
+				continue;
+			die("accept");
+		}
+		/* The hello arrives with the connection; peek at its mode. */
+		if (recv(fd, &h, sizeof(h), MSG_PEEK | MSG_WAITALL) == sizeof(h) &&
+		    h.magic == HELLO_MAGIC && h.mode == M_IDLE) {
+			if (read_full(fd, &h, sizeof(h)))
+				close(fd);
+			ev.data.fd = fd;
+			if (epoll_ctl(idle_epfd, EPOLL_CTL_ADD, fd, &ev))
+				close(fd);
+			continue;
+		}
+		if (pthread_create(&t, &attr, serve_conn, (void *)(intptr_t)fd))
+			close(fd);
+	}
+	return 0;
+}
+
+/* ---- client ---- */
+
+static int dial(int m, int sz)
+{
+	struct hello h = { HELLO_MAGIC, m, sz, 0 };
+	struct sockaddr_in sa;
+	socklen_t len = make_addr(&sa, host);
+	int fd;
+
+	fd = socket(family(), SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket");
+	if (connect(fd, (struct sockaddr *)&sa, len))
+		die("connect");
+	if (m != M_STREAM)
+		set_nodelay(fd);
+	if (write_full(fd, &h, sizeof(h)))
+		die("hello");
+	return fd;
+}
+
+/* Total system-mode CPU time of the machine so far, seconds. */
+static double sys_cpu(void)
+{
+	unsigned long long user, nice_, sys, idle, iowait, irq, softirq;
+	FILE *f = fopen("/proc/stat", "r");
+	double hz = sysconf(_SC_CLK_TCK);
+
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &user, &nice_,
+			 &sys, &idle, &iowait, &irq, &softirq) != 7)
+		die("/proc/stat");
+	fclose(f);
+	return (sys + irq + softirq) / hz;
+}
+
+static long slab_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+struct flow {
+	pthread_t thread;
+	uint64_t bytes;		/* acknowledged by the server */
+	uint64_t trans;
+	double *lat;		/* rr: per-transaction latency, us */
+	size_t nlat, maxlat;
+	double t_end;
+};
+
+static void *stream_flow(void *arg)
+{
+	struct flow *fl = arg;
+	char *buf = calloc(1, size);
+	int fd = dial(M_STREAM, size);
+	double end = now() + secs;
+
+	if (!buf)
+		die("calloc");
+	while (now() < end)
+		if (write_full(fd, buf, size))
+			die("write");
+	shutdown(fd, SHUT_WR);
+	if (read_full(fd, &fl->bytes, sizeof(fl->bytes)))
+		die("stream: no byte count from the server");
+	fl->t_end = now();
+	close(fd);
+	free(buf);
+	return NULL;
+}
+
+static void *rr_flow(void *arg)
+{
+	struct flow *fl = arg;
+	char *buf = calloc(1, size);
+	double end = now() + secs, t0;
+	int fd = -1;
+
+	if (!buf)
+		die("calloc");
+	if (mode == M_RR)
+		fd = dial(M_RR, size);
+	while ((t0 = now()) < end) {
+		if (mode == M_CRR)
+			fd = dial(M_CRR, size);
+		if (write_full(fd, buf, size) || read_full(fd, buf, size))
+			die("rr");
+		if (mode == M_CRR)
+			close(fd);
+		if (fl->nlat == fl->maxlat) {
+			fl->maxlat = fl->maxlat ? 2 * fl->maxlat : 4096;
+			fl->lat = realloc(fl->lat, fl->maxlat * sizeof(double));
+			if (!fl->lat)
+				die("realloc");
+		}
+		fl->lat[fl->nlat++] = (now() - t0) * 1e6;
+		fl->trans++;
+		fl->bytes += 2 * size;
+	}
+	if (mode == M_RR)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int idle_run(void)
+{
+	long before, after;
+	int *fds = calloc(nconns, sizeof(int));
+	int i;
+
+	if (!fds)
+		die("calloc");
+	before = slab_kb();
+	for (i = 0; i < nconns; i++)
+		fds[i] = dial(M_IDLE, 0);
+	sleep(2);	/* let every handshake and its ACK settle */
+	after = slab_kb();
+	for (i = 0; i < nconns; i++)
+		close(fds[i]);
+	free(fds);
+	if (json)
+		printf("{\"family\": \"%s\", \"mode\": \"idle\", \"conns\": %d, "
+		       "\"slab_kb_delta\": %ld, \"bytes_per_conn\": %.0f}\n",
+		       use_edu ? "edu" : "tcp", nconns, after - before,
+		       (after - before) * 1024.0 / nconns);
+	else
+		printf("%s idle: %d connections, slab +%ld kB, %.0f bytes per connection (both ends)\n",
+		       use_edu ? "edu" : "tcp", nconns, after - before,
+		       (after - before) * 1024.0 / nconns);
+	return 0;
+}
+
+static int client(void)
+{
+	struct flow *fl = calloc(flows, sizeof(*fl));
+	double t0, t1, cpu0, cpu1, gb, p50 = 0, p99 = 0, *all;
+	uint64_t bytes = 0, trans = 0;
+	size_t nall = 0, k;
+	int i;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (mode == M_IDLE)
+		return idle_run();
+	if (!fl)
+		die("calloc");
+	cpu0 = sys_cpu();
+	t0 = now();
+	for (i = 0; i < flows; i++)
+		if (pthread_create(&fl[i].thread, NULL,
+				   mode == M_STREAM ? stream_flow : rr_flow, &fl[i]))
+			die("pthread_create");
+	for (i = 0; i < flows; i++) {
+		pthread_join(fl[i].thread, NULL);
+		bytes += fl[i].bytes;
+		trans += fl[i].trans;
+		nall += fl[i].nlat;
+	}
+	t1 = now();
+	cpu1 = sys_cpu();
+	gb = bytes / 1e9;
+
+	if (nall) {
+		all = malloc(nall * sizeof(double));
+		if (!all)
+			die("malloc");
+		for (i = 0, k = 0; i < flows; i++) {
+			memcpy(all + k, fl[i].lat, fl[i].nlat * sizeof(double));
+			k += fl[i].nlat;
+		}
+		qsort(all, nall, sizeof(double), cmp_double);
+		p50 = all[nall / 2];
+		p99 = all[(size_t)(nall * 0.99)];
+		free(all);
+	}
+	if (json) {
+		printf("{\"family\": \"%s\", \"mode\": \"%s\", \"flows\": %d, \"size\": %d, "
+		       "\"seconds\": %.3f, \"bytes\": %llu, \"mbit_s\": %.1f, "
+		       "\"trans_s\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
+		       "\"sys_cpu_s_per_gb\": %.3f}\n",
+		       use_edu ? "edu" : "tcp",
+		       mode == M_STREAM ? "stream" : mode == M_RR ? "rr" : "crr",
+		       flows, size, t1 - t0, (unsigned long long)bytes,
+		       bytes * 8 / (t1 - t0) / 1e6, trans / (t1 - t0), p50, p99,
+		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
+	} else if (mode == M_STREAM) {
+		printf("%s stream: %d flow(s), %.2f s, %llu bytes, %.1f Mbit/s, sys CPU %.2f s/GB\n",
+		       use_edu ? "edu" : "tcp", flows, t1 - t0,
+		       (unsigned long long)bytes, bytes * 8 / (t1 - t0) / 1e6,
+		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
+	} else {
+		printf("%s %s: %d flow(s), size %d, %.1f transactions/s, p50 %.1f us, p99 %.1f us\n",
+		       use_edu ? "edu" : "tcp", mode == M_RR ? "rr" : "crr", flows, size,
+		       trans / (t1 - t0), p50, p99);
+	}
+	for (i = 0; i < flows; i++)
+		free(fl[i].lat);
+	free(fl);
+	return 0;
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+		"usage: %s server [-f edu|tcp] [-p PORT]\n"
+		"       %s client -H ADDR [-f edu|tcp] [-p PORT] [-m stream|rr|crr|idle]\n"
+		"              [-t SECS] [-s SIZE] [-P FLOWS] [-n CONNS] [-j]\n",
+		argv0, argv0);
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	int is_server, c;
+
+	if (argc < 2)
+		usage(argv[0]);
+	is_server = !strcmp(argv[1], "server");
+	if (!is_server && strcmp(argv[1], "client"))
+		usage(argv[0]);
+	optind = 2;
+	while ((c = getopt(argc, argv, "f:p:H:m:t:s:P:n:j")) != -1) {
+		switch (c) {
+		case 'f':
+			use_edu = !strcmp(optarg, "edu");
+			if (!use_edu && strcmp(optarg, "tcp"))
+				usage(argv[0]);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'H':
+			host = optarg;
+			break;
+		case 'm':
+			mode = !strcmp(optarg, "stream") ? M_STREAM :
+			       !strcmp(optarg, "rr") ? M_RR :
+			       !strcmp(optarg, "crr") ? M_CRR :
+			       !strcmp(optarg, "idle") ? M_IDLE : 0;
+			if (!mode)
+				usage(argv[0]);
+			break;
+		case 't':
+			secs = atof(optarg);
+			break;
+		case 's':
+			size = atoi(optarg);
+			if (size < 1 || size > BUF_SIZE)
+				usage(argv[0]);
+			break;
+		case 'P':
+			flows = atoi(optarg);
+			break;
+		case 'n':
+			nconns = atoi(optarg);
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			usage(argv[0]);
+		}
+	}
+	if (flows < 1 || nconns < 1)
+		usage(argv[0]);
+	if (!is_server && mode == M_RR && size == BUF_SIZE)
+		size = 1;
+	if (!is_server && mode == M_CRR && size == BUF_SIZE)
+		size = 1;
+	return is_server ? server() : client();
+}
