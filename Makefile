@@ -5,6 +5,7 @@
 #   make              build the modules against KDIR (default: the running kernel)
 #   make demo         boot the VM, build a two-host network, show a live exchange
 #   make check        build, lint, boot the VM and run every selftest
+#   make check-debug  the same on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm-shell     a root shell in the VM with the modules loaded
 #   make bench        throughput figures, as ratios against the kernel's own paths
 #   make sparse       sparse (C=2) over both modules
@@ -50,6 +51,9 @@ demo:
 check:
 	@scripts/check.sh
 
+check-debug:
+	@scripts/check.sh debug
+
 bench:
 	@scripts/bench.sh
 
@@ -62,4 +66,4 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
 	rm -rf build
 
-.PHONY: all modules plugin tools selftests sparse checkpatch demo check bench vm-shell clean
+.PHONY: all modules plugin tools selftests sparse checkpatch demo check check-debug bench vm-shell clean

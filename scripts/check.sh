@@ -5,9 +5,17 @@
 # boot the VM, run every selftest there with kselftest's runner, and print
 # the kselftest summary ending in "N passed, N failed". Fails on any failed
 # test and on any bug, warning, sanitizer or lockdep report in the guest.
+# With "debug" as argument (make check-debug): the same on the debug kernel
+# of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak, UBSAN), built the
+# first time it is asked for, plus a kmemleak scan at the end.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
+if [ "${1:-}" = debug ]; then
+	AF_EDU_KDIR=$(scripts/debug-kernel.sh | tail -n 1) || exit 1
+	export AF_EDU_KDIR AF_EDU_KERNEL=$AF_EDU_KDIR/arch/x86/boot/bzImage
+	export AF_EDU_CMDLINE="kmemleak=on"
+fi
 OUT=build/vm
 mkdir -p "$OUT"
 : > build/host-tap.log
@@ -18,7 +26,7 @@ export KVER
 
 # Style, on the host: sparse and checkpatch, each one test.
 if [ -n "$KVER" ]; then
-	make -s -C "/lib/modules/$KVER/build" M="$TOP" C=2 modules > build/sparse.log 2>&1
+	make -s -C "${AF_EDU_KDIR:-/lib/modules/$KVER/build}" M="$TOP" C=2 modules > build/sparse.log 2>&1
 	if grep -E 'warning:|error:' build/sparse.log; then
 		echo "not ok - sparse (build/sparse.log)" >> build/host-tap.log
 	else

@@ -14,4 +14,18 @@ for m in af_edu edunic; do
 		rmmod $m || echo "not ok - rmmod $m failed" | tee -a /vmout/ksft.log
 	fi
 done
+# On a kernel with kmemleak (make check-debug): scan, and any report fails.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 5
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > /vmout/kmemleak.txt
+	if [ -s /vmout/kmemleak.txt ]; then
+		head -40 /vmout/kmemleak.txt
+		echo "not ok - kmemleak: $(grep -c '^unreferenced object' /vmout/kmemleak.txt) leaks" |
+			tee -a /vmout/ksft.log
+	else
+		echo "ok - kmemleak: no leak" | tee -a /vmout/ksft.log
+	fi
+fi
 exit 0

@@ -9,10 +9,12 @@ set -euo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
 KVER=$(scripts/deps.sh)
+# AF_EDU_KDIR: build against another tree (the debug kernel of make check-debug).
+KDIR=${AF_EDU_KDIR:-/lib/modules/$KVER/build}
 SRC=${AF_EDU_CACHE:-$HOME/.cache/af_edu}/linux-source-6.1
 mkdir -p build
 
-make -s -C "/lib/modules/$KVER/build" M="$TOP" W=1 modules 2>&1 | tee build/build.log
+make -s -C "$KDIR" M="$TOP" W=1 modules 2>&1 | tee build/build.log
 if grep -E 'warning:|error:' build/build.log >/dev/null; then
 	echo "vm-build: the module build has warnings (build/build.log)" >&2
 	exit 1
