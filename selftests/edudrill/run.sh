@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run every edudrill script (or the ones named on the command line) against
+# af_edu.ko, each in its own network namespace, and print one nested TAP
+# line per script. Set EDUDRILL_TOLERANCE (seconds) to widen the timing
+# slack on a slow machine, EDUDRILL_VERBOSE=1 to see every segment of a
+# failing script, EDUDRILL_KEEP_GOING=0 to stop at the first failure.
+cd "$(dirname "$0")" || exit 1
+KSFT_SKIP=4
+TOL=${EDUDRILL_TOLERANCE:-0.05}
+TOP=${AF_EDU_TOP:-$(cd ../.. && pwd)}
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# SKIP edudrill needs root (network namespaces, TUN)"
+	exit $KSFT_SKIP
+fi
+if [ ! -x ./edudrill ]; then
+	echo "# SKIP ./edudrill is not built (make -C selftests/edudrill)"
+	exit $KSFT_SKIP
+fi
+if [ ! -d /sys/module/af_edu ]; then
+	for ko in "$TOP/module/edu/af_edu.ko" ../../module/edu/af_edu.ko; do
+		[ -f "$ko" ] && insmod "$ko" && break
+	done
+fi
+if [ ! -r /sys/module/af_edu/parameters/family ]; then
+	echo "# SKIP af_edu.ko is not loaded and could not be loaded"
+	exit $KSFT_SKIP
+fi
+
+if [ $# -gt 0 ]; then
+	SCRIPTS=("$@")
+else
+	SCRIPTS=(scripts/*.pkt)
+fi
+
+echo "TAP version 13"
+echo "1..${#SCRIPTS[@]}"
+n=0
+failed=0
+start=$(date +%s)
+for s in "${SCRIPTS[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$s" .pkt)
+	t0=$(date +%s.%N)
+	out=$(timeout 180 ./edudrill -t "$TOL" "$s" 2>&1)
+	rc=$?
+	t1=$(date +%s.%N)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	case $rc in
+	0)
+		echo "ok $n $name # ${secs}s"
+		;;
+	4)
+		echo "$out"
+		echo "ok $n $name # SKIP"
+		;;
+	*)
+		if [ -n "${EDUDRILL_VERBOSE:-}" ]; then
+			out=$(timeout 180 ./edudrill -v -t "$TOL" "$s" 2>&1)
+		fi
+		echo "$out" | sed 's/^\([^#]\)/# \1/'
+		[ $rc -eq 124 ] && echo "# $name: killed after 180 s"
+		echo "not ok $n $name"
+		failed=$((failed + 1))
+		[ "${EDUDRILL_KEEP_GOING:-1}" = 0 ] && break
+		;;
+	esac
+done
+echo "# edudrill: $((n - failed))/$n scripts passed in $(($(date +%s) - start)) s"
+[ $failed -eq 0 ]
