@@ -14,6 +14,7 @@
 #include <sched.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -386,6 +387,84 @@ static inline int edu_proc_state(const char *file, int lport, int rport)
 	}
 	fclose(f);
 	return found;
+}
+
+/*
+ * Build an IPv4 packet carrying one segment in @pkt (for a raw socket with
+ * IP_HDRINCL; the kernel fills in the IP checksum). The header layout is
+ * struct eduhdr; for a SYN without options it is byte-for-byte a TCP
+ * header too, so the TCP variants use the same builder with
+ * proto = IPPROTO_TCP. Returns the packet length.
+ */
+struct edu_seg {
+	struct in_addr src, dst;
+	uint16_t sport, dport;	/* host order */
+	uint32_t seq, ack;	/* host order */
+	uint8_t flags;
+	uint8_t doff_words;	/* 0 means 5 */
+	uint16_t window;	/* host order */
+	uint8_t proto;		/* 0 means IPPROTO_EDU */
+	bool bad_csum;
+	const void *payload;
+	size_t plen;
+};
+
+static inline size_t edu_build_packet(uint8_t *pkt, const struct edu_seg *s)
+{
+	struct iphdr_min {
+		uint8_t ver_ihl, tos;
+		uint16_t tot_len, id, frag_off;
+		uint8_t ttl, protocol;
+		uint16_t check;
+		uint32_t saddr, daddr;
+	} *ip = (void *)pkt;
+	struct eduhdr *h = (void *)(pkt + 20);
+	uint8_t proto = s->proto ? s->proto : IPPROTO_EDU;
+	size_t seglen = sizeof(*h) + s->plen;
+
+	memset(pkt, 0, 20 + sizeof(*h));
+	ip->ver_ihl = 0x45;
+	ip->tot_len = htons(20 + seglen);
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->saddr = s->src.s_addr;
+	ip->daddr = s->dst.s_addr;
+	h->source = htons(s->sport);
+	h->dest = htons(s->dport);
+	h->seq = htonl(s->seq);
+	h->ack_seq = htonl(s->ack);
+	EDU_SET_DOFF(h, s->doff_words ? s->doff_words : 5);
+	h->flags = s->flags;
+	h->window = htons(s->window);
+	if (s->plen)
+		memcpy(pkt + 20 + sizeof(*h), s->payload, s->plen);
+	h->check = edu_segment_csum(s->src, s->dst, proto, h, seglen);
+	if (s->bad_csum)
+		h->check ^= htons(0x5a5a);
+	return 20 + seglen;
+}
+
+/* A raw IPv4 socket that sends whole packets built above. */
+static inline int edu_raw_socket(int proto)
+{
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, proto);
+	int one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static inline ssize_t edu_raw_send(int fd, const uint8_t *pkt, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+
+	memcpy(&to.sin_addr, pkt + 16, 4);
+	return sendto(fd, pkt, len, 0, (void *)&to, sizeof(to));
 }
 
 #endif /* EDU_SELFTEST_COMMON_H */
