@@ -295,6 +295,41 @@ static inline uint16_t edu_segment_csum(struct in_addr src, struct in_addr dst,
 	return htons(edu_csum_fold(sum));
 }
 
+/*
+ * The deterministic byte stream of the transfer tests: xorshift64*, one
+ * 64-bit word at a time, so both ends can generate the same bytes.
+ */
+struct edu_gen {
+	uint64_t s;
+	uint8_t word[8];
+	int used;
+};
+
+static inline void edu_gen_init(struct edu_gen *g, uint64_t seed)
+{
+	g->s = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	g->used = 8;
+}
+
+static inline void edu_gen_fill(struct edu_gen *g, uint8_t *p, size_t len)
+{
+	while (len) {
+		if (g->used == 8) {
+			uint64_t x = g->s;
+
+			x ^= x >> 12;
+			x ^= x << 25;
+			x ^= x >> 27;
+			g->s = x;
+			x *= 0x2545f4914f6cdd1dULL;
+			memcpy(g->word, &x, 8);
+			g->used = 0;
+		}
+		*p++ = g->word[g->used++];
+		len--;
+	}
+}
+
 /* Run a shell command built printf-style; returns its exit status. */
 static inline int edu_sh(const char *fmt, ...)
 {
@@ -396,6 +431,9 @@ static inline int edu_proc_state(const char *file, int lport, int rport)
  * header too, so the TCP variants use the same builder with
  * proto = IPPROTO_TCP. Returns the packet length.
  */
+/* Injected packets carry this TTL so that a sniffer can tell them apart. */
+#define EDU_INJECT_TTL 33
+
 struct edu_seg {
 	struct in_addr src, dst;
 	uint16_t sport, dport;	/* host order */
@@ -425,7 +463,7 @@ static inline size_t edu_build_packet(uint8_t *pkt, const struct edu_seg *s)
 	memset(pkt, 0, 20 + sizeof(*h));
 	ip->ver_ihl = 0x45;
 	ip->tot_len = htons(20 + seglen);
-	ip->ttl = 64;
+	ip->ttl = EDU_INJECT_TTL;
 	ip->protocol = proto;
 	ip->saddr = s->src.s_addr;
 	ip->daddr = s->dst.s_addr;

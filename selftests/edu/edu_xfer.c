@@ -23,37 +23,6 @@
 
 #include "edu_common.h"
 
-struct gen {
-	uint64_t s;
-	uint8_t word[8];
-	int used;
-};
-
-static void gen_init(struct gen *g, uint64_t seed)
-{
-	g->s = seed ? seed : 0x9e3779b97f4a7c15ULL;
-	g->used = 8;
-}
-
-static void gen_fill(struct gen *g, uint8_t *p, size_t len)
-{
-	while (len) {
-		if (g->used == 8) {
-			uint64_t x = g->s;
-
-			x ^= x >> 12;
-			x ^= x << 25;
-			x ^= x >> 27;
-			g->s = x;
-			x *= 0x2545f4914f6cdd1dULL;
-			memcpy(g->word, &x, 8);
-			g->used = 0;
-		}
-		*p++ = g->word[g->used++];
-		len--;
-	}
-}
-
 static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t len)
 {
 	while (len--) {
@@ -155,11 +124,11 @@ static int server(void)
 	uint8_t *buf = malloc(opt.read_size), *want = malloc(opt.read_size);
 	long long got = 0;
 	uint64_t h = FNV_INIT;
-	struct gen g;
+	struct edu_gen g;
 	double t0, dt;
 	int l, fd, one = 1;
 
-	gen_init(&g, opt.seed);
+	edu_gen_init(&g, opt.seed);
 	l = socket(family, SOCK_STREAM, 0);
 	if (l < 0 || !buf || !want) {
 		perror("edu_xfer: socket");
@@ -195,7 +164,7 @@ static int server(void)
 		}
 		if (!n)
 			break;
-		gen_fill(&g, want, n);
+		edu_gen_fill(&g, want, n);
 		if (memcmp(buf, want, n)) {
 			ssize_t i = 0;
 
@@ -239,12 +208,12 @@ static int client(void)
 	static uint8_t buf[65536];
 	long long sent = 0;
 	uint64_t h = FNV_INIT, peer_h = 0;
-	struct gen g;
+	struct edu_gen g;
 	double t0, dt;
 	int fd, tries;
 	ssize_t n;
 
-	gen_init(&g, opt.seed);
+	edu_gen_init(&g, opt.seed);
 	/* the server may still be starting: retry a refused connect */
 	for (tries = 0;; tries++) {
 		fd = socket(family, SOCK_STREAM, 0);
@@ -271,7 +240,7 @@ static int client(void)
 
 		if ((long long)len > opt.bytes - sent)
 			len = opt.bytes - sent;
-		gen_fill(&g, buf, len);
+		edu_gen_fill(&g, buf, len);
 		h = fnv1a(h, buf, len);
 		while (off < (ssize_t)len) {
 			n = send(fd, buf + off, len - off, MSG_NOSIGNAL);

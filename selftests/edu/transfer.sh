@@ -117,10 +117,10 @@ if netem delay 1ms 2>/dev/null; then
 		test "$after" -gt "$before"
 
 	netem corrupt 1%
-	before=$(edu_stat csum "$NS2")
+	before=$(edu_stat checksum "$NS2")
 	run veth_corrupt_edu edu "$NS2" "$NS1" 10.77.0.2 "$IMPAIRED"
 	rc=$?
-	after=$(edu_stat csum "$NS2")
+	after=$(edu_stat checksum "$NS2")
 	check veth_corrupt_edu $rc "checksum drop counter to grow ($before -> $after)" \
 		test "$after" -gt "$before"
 
