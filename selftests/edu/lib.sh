@@ -8,7 +8,7 @@ KSFT_PASS=0
 KSFT_FAIL=1
 KSFT_SKIP=4
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 TOP=${AF_EDU_TOP:-$(cd "$HERE/../.." && pwd)}
 XFER=$HERE/edu_xfer
 export IP_LIB_DIR=${IP_LIB_DIR:-$TOP/scripts/iproute2}
