@@ -216,6 +216,31 @@ TEST_F(sm, syn_sent)
 	EXPECT_EQ(-1, edu_proc_state(self->proc, port, 4242));
 }
 
+/* SYN_SENT -> CLOSED when the SYN retries run out: ETIMEDOUT. */
+TEST_F(sm, syn_sent_timeout)
+{
+	const char *knob = variant->edu ? "/proc/sys/net/edu/syn_retries" :
+					  "/proc/sys/net/ipv4/tcp_syn_retries";
+	struct sockaddr_in a = mkaddr(self->fam, "10.99.0.2", 4243);
+	double t0, dt;
+	int c;
+
+	ASSERT_EQ(0, blackhole());
+	ASSERT_EQ(0, edu_sh("echo 1 > %s", knob)) TH_LOG("no %s", knob);
+	c = socket(self->fam, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	t0 = edu_now();
+	EXPECT_EQ(-1, connect(c, (void *)&a, sizeof(a)));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	dt = edu_now() - t0;
+	TH_LOG("gave up after %.1f s", dt);
+	/* one retry: the initial RTO (1 s) plus the doubled one (2 s) */
+	EXPECT_LE(2.5, dt);
+	EXPECT_GE(10.0, dt);
+	EXPECT_STATE(EDU_CLOSE, xstate(variant->edu, c));
+	close(c);
+}
+
 /*
  * A SYN from 10.99.0.2, which never answers, leaves a half-open
  * connection (SYN_RECV) on the listener while the SYN-ACK goes unanswered.
