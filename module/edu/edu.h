@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * AF_EDU private definitions: the transmission control block (TCB) of
+ * RFC 9293 section 3.3.1 as a struct sock, the per-segment control block
+ * kept in skb->cb, the per-namespace tables and the prototypes shared by
+ * the files of af_edu.ko.
+ *
+ * Who does what:
+ *   af_edu.c     socket calls (proto_ops), module init/exit
+ *   edu_sockopt.c SOL_EDU options, edu_info
+ *   edu_hash.c   bind table, listener table, 4-tuple lookup, TIME_WAIT
+ *   edu_input.c  SEGMENT ARRIVES (RFC 9293 3.10.7), the state machine
+ *   edu_output.c building and sending segments, Nagle, windows
+ *   edu_csum.c   pseudo-header checksum, offload
+ *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
+ *   edu_cong.c   congestion window: Reno/NewReno (RFC 5681, 6582)
+ *   edu_netns.c  per-namespace state, statistics
+ *   edu_proc.c   /proc/net/edu and /proc/net/edu_stats
+ *   edu_sysctl.c net.edu.* knobs
+ */
+#ifndef _EDU_H
+#define _EDU_H
+
+#include <linux/types.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/spinlock.h>
+#include <linux/list.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/netns/generic.h>
+#include <linux/edu.h>
+
+/* Module parameters (af_edu.c). */
+extern int edu_family;
+extern int edu_ipproto;
+
+/* State bit masks, for "is the state one of ..." tests. */
+#define EDUF(state)	(1 << (state))
+#define EDUF_SYNCHRONIZED (EDUF(EDU_ESTABLISHED) | EDUF(EDU_FIN_WAIT1) | \
+			   EDUF(EDU_FIN_WAIT2) | EDUF(EDU_CLOSE_WAIT) | \
+			   EDUF(EDU_CLOSING) | EDUF(EDU_LAST_ACK) | \
+			   EDUF(EDU_TIME_WAIT))
+
+/* Sequence-number arithmetic modulo 2^32 (RFC 9293 section 3.4). */
+static inline bool edu_before(u32 seq1, u32 seq2)
+{
+	return (s32)(seq1 - seq2) < 0;
+}
+
+#define edu_after(seq2, seq1)	edu_before(seq1, seq2)
+
+/* is s2 <= s1 <= s3 ? */
+static inline bool edu_between(u32 seq1, u32 seq2, u32 seq3)
+{
+	return seq3 - seq2 >= seq1 - seq2;
+}
+
+/* Timer constants of RFC 6298, in jiffies. */
+#define EDU_RTO_INIT	(HZ)		/* 2.1: initial RTO 1 s */
+#define EDU_RTO_MIN	(HZ / 5)	/* 2.4 allows less than 1 s; Linux uses 200 ms */
+#define EDU_RTO_MAX	(120 * HZ)	/* 2.5: an upper bound of at least 60 s */
+#define EDU_DELACK_TIME	(HZ / 25)	/* 40 ms, RFC 9293 3.8.6.3 says < 0.5 s */
+#define EDU_PROBE_MIN	(HZ / 5)
+#define EDU_DEFAULT_MSS	536		/* RFC 9293 3.7.1 when no MSS option */
+#define EDU_INIT_CWND	10		/* RFC 6928 initial window, segments */
+
+/*
+ * Per-segment control block in skb->cb. On input it replaces the IP layer's
+ * inet_skb_parm, which is no longer needed once the segment is ours; on
+ * output it is wiped before the clone goes to ip_queue_xmit().
+ */
+struct edu_skb_cb {
+	u32	seq;		/* first sequence number */
+	u32	end_seq;	/* seq + SYN + FIN + payload length */
+	u32	ack_seq;	/* input: SEG.ACK */
+	u32	when;		/* output: jiffies of the first transmission */
+	u16	window;		/* input: SEG.WND before scaling */
+	u8	flags;		/* EDU_FLAG_* */
+	u8	tx_count;	/* output: how often sent; Karn's rule needs it */
+	u16	opt_mss;	/* input, SYN only: MSS option or 0 */
+	u8	opt_wscale;	/* input, SYN only: window scale or 0xff */
+};
+
+#define EDU_SKB_CB(skb)	((struct edu_skb_cb *)&((skb)->cb[0]))
+
+/* Entry of the bind table: a socket or a TIME_WAIT entry holding a port. */
+struct edu_bind_node {
+	struct hlist_node	node;
+	__be32			addr;	/* local address or INADDR_ANY */
+	u16			port;	/* host order */
+	bool			reuse;	/* SO_REUSEADDR */
+	bool			listening;
+	bool			is_tw;
+};
+
+struct edu_sock;
+
+/*
+ * Congestion control behind a small interface so that a later module can
+ * add algorithms (edu_cong.c). All hooks run under the socket lock.
+ */
+struct edu_congestion_ops {
+	const char	*name;
+	void	(*init)(struct sock *sk);
+	/* new ssthresh after a loss (RFC 5681 eq. 4) */
+	u32	(*ssthresh)(struct sock *sk);
+	/* grow cwnd outside recovery: slow start or congestion avoidance */
+	void	(*cong_avoid)(struct sock *sk, u32 acked_segs);
+	/* every ACK that advances SND.UNA, with an RTT sample or -1 */
+	void	(*on_ack)(struct sock *sk, u32 acked_segs, long rtt_us);
+	/* the retransmission timer fired */
+	void	(*on_rto)(struct sock *sk);
+	/* a partial ACK arrived in fast recovery: stay (true) or leave */
+	bool	(*on_dupack_recovery)(struct sock *sk, bool partial);
+};
+
+extern const struct edu_congestion_ops edu_reno_ops;
+extern const struct edu_congestion_ops edu_newreno_ops;
+
+enum edu_ca_state {
+	EDU_CA_OPEN = 0,
+	EDU_CA_RECOVERY = 1,	/* fast recovery after 3 duplicate ACKs */
+	EDU_CA_LOSS = 2,	/* after a retransmission timeout */
+};
+
+/* Which use the retransmission timer is put to right now. */
+enum {
+	EDU_TIMER_NONE,
+	EDU_TIMER_RETRANS,	/* RFC 6298 retransmission timer */
+	EDU_TIMER_PERSIST,	/* RFC 9293 3.8.6.1 zero-window probing */
+};
+
+/*
+ * The TCB. struct inet_sock comes first so that the IPv4 output path
+ * (ip_queue_xmit), inet_saddr/inet_sport/inet_daddr/inet_dport and the
+ * cached route in sk_dst_cache work unchanged.
+ */
+struct edu_sock {
+	struct inet_sock	inet;
+
+	/* Send sequence variables, RFC 9293 3.3.1 */
+	u32	snd_una;	/* oldest unacknowledged */
+	u32	snd_nxt;	/* next to send (pulled back on timeout) */
+	u32	snd_max;	/* highest sequence number ever sent + 1 */
+	u32	snd_wnd;	/* peer's receive window, bytes */
+	u32	max_window;	/* largest window the peer ever offered */
+	u32	snd_wl1;	/* SEG.SEQ of the last window update */
+	u32	snd_wl2;	/* SEG.ACK of the last window update */
+	u32	iss;
+	u32	write_seq;	/* sequence number after the last queued byte */
+
+	/* Receive sequence variables */
+	u32	rcv_nxt;
+	u32	rcv_wnd;	/* receive window we last advertised */
+	u32	rcv_wup;	/* rcv_nxt when rcv_wnd was advertised */
+	u32	irs;
+	u32	copied_seq;	/* next byte the application will read */
+	u32	rcv_bytes_since_ack;
+
+	u16	mss;		/* effective send MSS */
+	u16	rcv_mss;	/* MSS we announced */
+	u16	user_mss;	/* EDU_MAXSEG, 0 = none */
+	u8	snd_wscale;	/* peer's shift, applied to SEG.WND */
+	u8	rcv_wscale;	/* our shift */
+	u8	wscale_ok:1,
+		nodelay:1,
+		fin_queued:1,	/* FIN is on the send queue */
+		ack_pending:1,	/* a delayed ACK is owed */
+		listening:1,	/* accept queue open (under accept_lock) */
+		in_accept_q:1;	/* child: on accept_queue, not syn_queue */
+
+	/* Timers (edu_timer.c) */
+	struct timer_list rtx_timer;	/* retransmission or persist */
+	struct timer_list delack_timer;
+	struct timer_list keepalive_timer;	/* also FIN_WAIT2 timeout */
+	u8	rtx_mode;		/* EDU_TIMER_* */
+	u8	retransmits;		/* consecutive expiries */
+	u8	probes_out;		/* unanswered zero-window probes */
+	u8	ka_probes;		/* unanswered keepalive probes */
+	u32	rto;			/* jiffies */
+	u32	srtt_us;		/* smoothed RTT, RFC 6298 SRTT */
+	u32	rttvar_us;		/* RFC 6298 RTTVAR */
+	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
+
+	/* Send queue: sk_write_queue, send_head is the first unsent skb */
+	struct sk_buff *send_head;
+
+	/* Out-of-order queue, sorted by sequence number */
+	struct sk_buff_head ofo_queue;
+
+	/* Congestion control (edu_cong.c), RFC 5681 */
+	const struct edu_congestion_ops *ca_ops;
+	u32	snd_cwnd;	/* congestion window, segments */
+	u32	snd_ssthresh;	/* segments */
+	u32	snd_cwnd_cnt;	/* ACKed segments towards the next +1 */
+	u32	dupacks;
+	u32	high_seq;	/* "recover" of RFC 6582 */
+	u8	ca_state;
+
+	/* Receive-buffer autotuning (edu_output.c, edu_rcv_space_adjust) */
+	u32	rcvq_seq;
+	unsigned long rcvq_time;
+
+	/* Listener: children waiting for the handshake or for accept() */
+	spinlock_t	accept_lock;
+	struct list_head syn_queue;	/* SYN_RECEIVED children */
+	struct list_head accept_queue;	/* ESTABLISHED, not accepted yet */
+	u32		syn_count;
+	/* Child: place in the parent's lists, the parent (holds a ref) */
+	struct list_head child_node;
+	struct sock	*parent;
+
+	/* Lookup tables (edu_hash.c) */
+	struct hlist_node	hash_node;	/* 4-tuple or listener table */
+	bool			hashed;
+	bool			bound;
+	struct edu_bind_node	bind;
+
+	/* Counters reported by EDU_INFO */
+	u32	total_retrans;
+	u32	fast_retrans;
+	u32	rto_expiries;
+	u32	zero_wnd_probes;
+	u32	dup_acks_rcvd;
+	u64	bytes_sent;
+	u64	bytes_acked;
+	u64	bytes_received;
+	u64	segs_out;
+	u64	segs_in;
+};
+
+static inline struct edu_sock *edu_sk(const struct sock *sk)
+{
+	return (struct edu_sock *)sk;
+}
+
+/* A connection in TIME_WAIT after its socket was freed (edu_hash.c). */
+struct edu_tw {
+	struct hlist_node	hash_node;	/* twhash bucket */
+	struct edu_bind_node	bind;
+	struct net		*net;
+	struct timer_list	timer;
+	refcount_t		refcnt;
+	bool			hashed;
+	__be32			saddr, daddr;
+	__be16			sport, dport;
+	u32			snd_nxt;
+	u32			rcv_nxt;
+	u32			rcv_wnd;
+	u8			rcv_wscale;
+};
+
+/* Statistics, /proc/net/edu_stats. Keep in sync with edu_mib_names[]. */
+enum edu_mib {
+	EDU_MIB_SEGS_IN,
+	EDU_MIB_SEGS_OUT,
+	EDU_MIB_RETRANS_SEGS,
+	EDU_MIB_FAST_RETRANS,
+	EDU_MIB_RTO,
+	EDU_MIB_ZERO_WND_PROBES,
+	EDU_MIB_KEEPALIVE_PROBES,
+	EDU_MIB_ACTIVE_OPENS,
+	EDU_MIB_PASSIVE_OPENS,
+	EDU_MIB_ATTEMPT_FAILS,
+	EDU_MIB_ESTAB_RESETS,
+	EDU_MIB_RST_SENT,
+	EDU_MIB_RST_RCVD,
+	EDU_MIB_CHALLENGE_ACKS,
+	EDU_MIB_DELAYED_ACKS,
+	EDU_MIB_TIMEWAITS,
+	EDU_MIB_TIMEOUTS,
+	EDU_MIB_OFO_QUEUED,
+	EDU_MIB_DROP_SHORT,		/* shorter than the header */
+	EDU_MIB_DROP_BAD_DOFF,		/* data offset out of range */
+	EDU_MIB_DROP_BAD_CSUM,
+	EDU_MIB_DROP_BAD_FLAGS,		/* SYN+FIN, SYN+RST, ... */
+	EDU_MIB_DROP_NO_SOCKET,
+	EDU_MIB_DROP_OUT_OF_WINDOW,
+	EDU_MIB_DROP_NO_ACK,		/* synchronized state, ACK bit off */
+	EDU_MIB_DROP_BAD_ACK,		/* acknowledges data never sent */
+	EDU_MIB_DROP_OLD_ACK,
+	EDU_MIB_DROP_RST_INVALID,
+	EDU_MIB_DROP_SYN_FLOOD,		/* half-open limit: oldest evicted */
+	EDU_MIB_DROP_ACCEPT_OVERFLOW,
+	EDU_MIB_DROP_BACKLOG,		/* socket backlog full */
+	EDU_MIB_DROP_RCVBUF,		/* receive buffer full */
+	EDU_MIB_DROP_NOMEM,
+	EDU_MIB_DROP_DUPLICATE,		/* data already received */
+	EDU_MIB_DROP_WRONG_STATE,
+	EDU_MIB_DROP_DATA_AFTER_CLOSE,
+	EDU_MIB_DROP_NOT_BROADCAST,	/* not for a unicast local address */
+	EDU_MIB_MAX
+};
+
+extern const char *const edu_mib_names[EDU_MIB_MAX];
+
+#define EDU_HASH_BITS	8
+#define EDU_HASH_SIZE	(1 << EDU_HASH_BITS)
+
+/* Everything that exists once per network namespace (edu_netns.c). */
+struct edu_net {
+	/*
+	 * One lock for all tables. Taken with _bh everywhere: the tables are
+	 * read in softirq (segment arrival) and written in process context.
+	 */
+	spinlock_t		lock;
+	struct hlist_head	ehash[EDU_HASH_SIZE];	/* 4-tuple -> socket */
+	struct hlist_head	twhash[EDU_HASH_SIZE];	/* 4-tuple -> TIME_WAIT */
+	struct hlist_head	lhash[EDU_HASH_SIZE];	/* port -> listener */
+	struct hlist_head	bhash[EDU_HASH_SIZE];	/* port -> bound */
+	u32			port_rover;
+
+	atomic_long_t		mib[EDU_MIB_MAX];
+
+	/* net.edu.* */
+	int	msl_ms;
+	int	syn_retries;
+	int	retries;
+	int	fin_timeout_ms;
+	int	max_syn_backlog;
+	int	rmem_default;
+	int	rmem_max;
+	int	wmem_default;
+	int	keepalive_time_ms;
+	int	keepalive_intvl_ms;
+	int	keepalive_probes;
+	int	port_low;
+	int	port_high;
+	struct ctl_table_header	*sysctl_hdr;
+};
+
+extern unsigned int edu_net_id;
+
+static inline struct edu_net *edu_pernet(const struct net *net)
+{
+	return net_generic(net, edu_net_id);
+}
+
+static inline void __edu_inc_stat(const struct net *net, enum edu_mib f)
+{
+	atomic_long_inc(&edu_pernet(net)->mib[f]);
+}
+
+#define EDU_INC_STATS(net, f)	__edu_inc_stat(net, EDU_MIB_##f)
+
+/* af_edu.c */
+extern struct proto edu_prot;
+void edu_set_state(struct sock *sk, int state);
+void edu_done(struct sock *sk);
+void edu_destroy_sock(struct sock *sk);
+void edu_init_tcb(struct sock *sk);
+void edu_child_established(struct sock *sk);
+void edu_abort_child(struct sock *child, bool send_rst);
+void edu_stop_listen(struct sock *sk);
+void edu_close(struct sock *sk, long timeout);
+int edu_disconnect(struct sock *sk);
+void edu_shutdown_send(struct sock *sk);
+void edu_keepalive(struct sock *sk, int valbool);
+int edu_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* edu_stream.c */
+int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		int flags);
+__poll_t edu_poll(struct file *file, struct socket *sock,
+		  struct poll_table_struct *wait);
+
+/* edu_sockopt.c */
+int edu_setsockopt(struct socket *sock, int level, int optname,
+		   sockptr_t optval, unsigned int optlen);
+int edu_getsockopt(struct socket *sock, int level, int optname,
+		   char __user *optval, int __user *optlen);
+
+/* edu_hash.c */
+int edu_get_port(struct sock *sk, u16 port);
+void edu_put_port(struct sock *sk);
+void edu_bind_child(struct sock *child, u16 port);
+int edu_hash_listener(struct sock *sk);
+int edu_hash_established(struct sock *sk);
+void edu_unhash(struct sock *sk);
+struct sock *edu_lookup_established(struct net *net, __be32 saddr,
+				    __be16 sport, __be32 daddr, __be16 dport);
+struct sock *edu_lookup_listener(struct net *net, __be32 daddr, __be16 dport);
+struct edu_tw *edu_lookup_timewait(struct net *net, __be32 saddr,
+				   __be16 sport, __be32 daddr, __be16 dport);
+void edu_time_wait(struct sock *sk);
+void edu_tw_put(struct edu_tw *tw);
+void edu_tw_rearm(struct edu_tw *tw);
+void edu_tw_kill(struct edu_tw *tw);
+void edu_tw_purge(struct net *net);
+
+/* edu_input.c */
+int edu_rcv(struct sk_buff *skb);
+int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+bool edu_tw_rcv(struct edu_tw *tw, struct sk_buff *skb);
+
+/* edu_output.c */
+void edu_set_mss(struct sock *sk, u16 peer_mss);
+int edu_route_connected(struct sock *sk);
+u32 edu_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone);
+void edu_send_ack(struct sock *sk);
+void edu_send_challenge_ack(struct sock *sk);
+void edu_send_reset(struct sock *sk);
+void edu_send_reset_reply(struct net *net, struct sk_buff *skb);
+void edu_send_ctl(struct net *net, __be32 saddr, __be32 daddr, __be16 sport,
+		  __be16 dport, u32 seq, u32 ack, u8 flags, u16 window);
+int edu_queue_syn(struct sock *sk, u8 flags);
+void edu_send_fin(struct sock *sk);
+void edu_push_pending(struct sock *sk, bool force_one);
+void edu_retransmit_head(struct sock *sk);
+void edu_send_probe(struct sock *sk);
+u32 edu_rcv_space(const struct sock *sk);
+u16 edu_select_window(struct sock *sk);
+u8 edu_choose_wscale(const struct sock *sk);
+void edu_cleanup_rbuf(struct sock *sk, int copied);
+void edu_free_write_queue(struct sock *sk);
+
+/* edu_csum.c */
+void edu_csum_output(struct sock *sk, struct sk_buff *skb);
+void edu_csum_output_sw(struct sk_buff *skb, __be32 saddr, __be32 daddr);
+bool edu_csum_input_bad(struct sk_buff *skb);
+
+/* edu_timer.c */
+void edu_init_timers(struct sock *sk);
+void edu_stop_timers(struct sock *sk);
+void edu_arm_rtx(struct sock *sk);
+void edu_arm_persist(struct sock *sk);
+void edu_stop_rtx(struct sock *sk);
+void edu_arm_delack(struct sock *sk);
+void edu_stop_delack(struct sock *sk);
+void edu_reset_keepalive(struct sock *sk);
+void edu_rtt_sample(struct sock *sk, long rtt_us);
+
+/* edu_cong.c */
+const struct edu_congestion_ops *edu_find_congestion(const char *name);
+void edu_cong_init(struct sock *sk);
+void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us);
+void edu_cong_on_dupack(struct sock *sk);
+void edu_cong_on_rto(struct sock *sk);
+
+/* edu_proc.c */
+int edu_proc_init_net(struct net *net);
+void edu_proc_exit_net(struct net *net);
+
+/* edu_sysctl.c */
+int edu_sysctl_init_net(struct net *net);
+void edu_sysctl_exit_net(struct net *net);
+
+/* edu_netns.c */
+int edu_netns_register(void);
+void edu_netns_unregister(void);
+
+#endif /* _EDU_H */

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The byte stream as the application sees it: SEND and RECEIVE of RFC
+ * 9293 3.10.2/3.10.3 as sendmsg() and recvmsg(), and poll().
+ */
+#include <linux/poll.h>
+#include <linux/uio.h>
+#include <net/sock.h>
+#include "edu.h"
+
+#define EDU_SKB_HEADROOM	(MAX_HEADER + EDU_HDR_LEN_MAX)
+
+/*
+ * Copy user data onto the send queue in MSS-sized skbs and push. Waits
+ * for send-buffer space (SO_SNDBUF) unless MSG_DONTWAIT / O_NONBLOCK.
+ */
+int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct edu_sock *es = edu_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+
+	/* Wait for the handshake to finish (RFC 9293 3.10.2: queue it). */
+	if ((1 << sk->sk_state) & (EDUF(EDU_SYN_SENT) | EDUF(EDU_SYN_RECV))) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+
+	while (copied < size) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t chunk;
+
+		if (sk->sk_err) {
+			err = copied ? -EPIPE : sock_error(sk);
+			goto out_err;
+		}
+		err = -EPIPE;
+		if (sk->sk_shutdown & SEND_SHUTDOWN)
+			goto out_err;
+		if (!((1 << sk->sk_state) & (EDUF(EDU_ESTABLISHED) |
+					      EDUF(EDU_CLOSE_WAIT)))) {
+			err = -ENOTCONN;
+			goto out_err;
+		}
+
+		/* Append to the last skb if it has not been sent yet. */
+		if (!skb || !es->send_head || skb->len >= es->mss ||
+		    (EDU_SKB_CB(skb)->flags & (EDU_FLAG_SYN | EDU_FLAG_FIN)) ||
+		    !skb_tailroom(skb)) {
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_memory;
+			skb = alloc_skb(EDU_SKB_HEADROOM + es->mss,
+					sk->sk_allocation);
+			if (!skb)
+				goto wait_for_memory;
+			skb_reserve(skb, EDU_SKB_HEADROOM);
+			memset(skb->cb, 0, sizeof(skb->cb));
+			EDU_SKB_CB(skb)->seq = es->write_seq;
+			EDU_SKB_CB(skb)->end_seq = es->write_seq;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!es->send_head)
+				es->send_head = skb;
+		}
+		chunk = min_t(size_t, size - copied, es->mss - skb->len);
+		chunk = min_t(size_t, chunk, skb_tailroom(skb));
+		if (copy_from_iter(skb_put(skb, chunk), chunk,
+				   &msg->msg_iter) != chunk) {
+			skb_trim(skb, skb->len - chunk);
+			err = -EFAULT;
+			goto out_err;
+		}
+		EDU_SKB_CB(skb)->end_seq += chunk;
+		es->write_seq += chunk;
+		copied += chunk;
+		continue;
+
+wait_for_memory:
+		/* Let the data already queued go out, then sleep. */
+		edu_push_pending(sk, false);
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto out_err;
+	}
+	if (copied)
+		EDU_SKB_CB(skb_peek_tail(&sk->sk_write_queue))->flags |=
+			EDU_FLAG_PSH;
+	edu_push_pending(sk, false);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		edu_push_pending(sk, false);
+		release_sock(sk);
+		return copied;
+	}
+	err = sk_stream_error(sk, flags, err);
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * Copy in-order data to the application. MSG_PEEK reads without
+ * consuming, MSG_WAITALL waits for the full length, SO_RCVTIMEO and
+ * SO_RCVLOWAT are honoured through sock_rcvtimeo()/sock_rcvlowat().
+ */
+int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	struct sock *sk = sock->sk;
+	struct edu_sock *es = edu_sk(sk);
+	u32 peek_seq, *seq;
+	int copied = 0, target, err = 0;
+	long timeo;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state == EDU_LISTEN) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	seq = &es->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = es->copied_seq;
+		seq = &peek_seq;
+	}
+
+	while (copied < len) {
+		struct sk_buff *skb, *last = skb_peek_tail(&sk->sk_receive_queue);
+		bool found = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 offset = *seq - EDU_SKB_CB(skb)->seq;
+			int n;
+
+			if (offset >= skb->len)
+				continue;
+			found = true;
+			n = min_t(int, skb->len - offset, len - copied);
+			if (skb_copy_datagram_msg(skb, offset, msg, n)) {
+				if (!copied)
+					copied = -EFAULT;
+				goto done;
+			}
+			*seq += n;
+			copied += n;
+			if (!(flags & MSG_PEEK) && offset + n >= skb->len) {
+				__skb_unlink(skb, &sk->sk_receive_queue);
+				consume_skb(skb);
+			}
+			break;
+		}
+		if (found)
+			continue;
+
+		/* Nothing (more) to copy right now. */
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == EDU_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE) ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN))
+				break;		/* end of stream: 0 */
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_state == EDU_CLOSE) {
+				copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		if (copied >= target) {
+			/* Process the backlog, then look again. */
+			release_sock(sk);
+			lock_sock(sk);
+			continue;
+		}
+		edu_cleanup_rbuf(sk, copied);
+		sk_wait_data(sk, &timeo, last);
+	}
+done:
+	if (copied > 0 && !(flags & MSG_PEEK))
+		edu_cleanup_rbuf(sk, copied);
+	err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Like tcp_poll(): what can the application do without blocking? */
+__poll_t edu_poll(struct file *file, struct socket *sock,
+		  struct poll_table_struct *wait)
+{
+	struct sock *sk = sock->sk;
+	struct edu_sock *es = edu_sk(sk);
+	__poll_t mask = 0;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == EDU_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	if (sk->sk_shutdown == SHUTDOWN_MASK || state == EDU_CLOSE)
+		mask |= EPOLLHUP;
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != EDU_SYN_SENT && state != EDU_SYN_RECV) {
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) &&
+		    READ_ONCE(es->rcv_nxt) != READ_ONCE(es->copied_seq))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(sk->sk_shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Race with an ACK freeing space: look again. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* A socket that failed to connect is also writable (SO_ERROR). */
+	if (sk->sk_err || !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AF_EDU timers. Each socket has three:
+ *
+ *   rtx_timer        the retransmission timer (RFC 6298), or, while the
+ *                    peer's window is closed and nothing is in flight,
+ *                    the persist timer that sends zero-window probes
+ *                    (RFC 9293 3.8.6.1)
+ *   delack_timer     delayed ACK (RFC 9293 3.8.6.3, RFC 5681 4.2)
+ *   keepalive_timer  keepalive probes (RFC 9293 3.8.4), and for an
+ *                    orphaned socket in FIN_WAIT2 the time it may wait
+ *                    for the peer's FIN
+ *
+ * TIME_WAIT has its own timer in struct edu_tw (edu_hash.c).
+ *
+ * sk_reset_timer() takes a socket reference when it arms a timer that was
+ * not pending and sk_stop_timer() drops it when it cancels one, so a
+ * pending timer always pins the socket; each handler ends with sock_put().
+ * Handlers run in softirq: if the application owns the socket they try
+ * again a little later instead of touching the TCB.
+ */
+#include "edu.h"
+
+#define EDU_TIMER_RETRY	(HZ / 20)
+
+/* ---- RTT estimation, RFC 6298 ---------------------------------------- */
+
+/*
+ * RFC 6298 2.2/2.3 with alpha = 1/8, beta = 1/4, K = 4:
+ *   first sample R:  SRTT = R, RTTVAR = R/2
+ *   later samples:   RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|
+ *                    SRTT   = 7/8 SRTT + 1/8 R
+ *   RTO = SRTT + max(G, 4 * RTTVAR), clamped to [200 ms, 120 s]
+ * Callers pass only samples from segments sent once (Karn's rule, 3).
+ */
+void edu_rtt_sample(struct sock *sk, long rtt_us)
+{
+	struct edu_sock *es = edu_sk(sk);
+	u32 r = rtt_us > 0 ? rtt_us : 1;
+	u32 rto_us, var;
+
+	if (!es->srtt_us) {
+		es->srtt_us = r;
+		es->rttvar_us = r / 2;
+	} else {
+		u32 diff = es->srtt_us > r ? es->srtt_us - r : r - es->srtt_us;
+
+		es->rttvar_us = es->rttvar_us - es->rttvar_us / 4 + diff / 4;
+		es->srtt_us = es->srtt_us - es->srtt_us / 8 + r / 8;
+	}
+	var = max_t(u32, 4 * es->rttvar_us, jiffies_to_usecs(1));
+	rto_us = es->srtt_us + var;
+	es->rto = clamp_t(u32, usecs_to_jiffies(rto_us), EDU_RTO_MIN,
+			  EDU_RTO_MAX);
+}
+
+/* ---- arming and stopping --------------------------------------------- */
+
+void edu_arm_rtx(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	es->rtx_mode = EDU_TIMER_RETRANS;
+	sk_reset_timer(sk, &es->rtx_timer, jiffies + es->rto);
+}
+
+/* Probe interval: RTO, doubled for every unanswered probe. */
+void edu_arm_persist(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+	unsigned long when = max_t(unsigned long, es->rto, EDU_PROBE_MIN);
+
+	when = min_t(unsigned long, when << min_t(u8, es->probes_out, 10),
+		     EDU_RTO_MAX);
+	es->rtx_mode = EDU_TIMER_PERSIST;
+	sk_reset_timer(sk, &es->rtx_timer, jiffies + when);
+}
+
+void edu_stop_rtx(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	es->rtx_mode = EDU_TIMER_NONE;
+	sk_stop_timer(sk, &es->rtx_timer);
+}
+
+void edu_arm_delack(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	if (!timer_pending(&es->delack_timer))
+		sk_reset_timer(sk, &es->delack_timer,
+			       jiffies + EDU_DELACK_TIME);
+}
+
+void edu_stop_delack(struct sock *sk)
+{
+	sk_stop_timer(sk, &edu_sk(sk)->delack_timer);
+}
+
+/* (Re)start keepalive after activity, or stop it when it is off. */
+void edu_reset_keepalive(struct sock *sk)
+{
+	struct edu_net *en = edu_pernet(sock_net(sk));
+	struct edu_sock *es = edu_sk(sk);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (EDUF(EDU_ESTABLISHED) |
+				      EDUF(EDU_CLOSE_WAIT)))) {
+		sk_stop_timer(sk, &es->keepalive_timer);
+		return;
+	}
+	es->ka_probes = 0;
+	sk_reset_timer(sk, &es->keepalive_timer, jiffies +
+		       msecs_to_jiffies(READ_ONCE(en->keepalive_time_ms)));
+}
+
+void edu_stop_timers(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	es->rtx_mode = EDU_TIMER_NONE;
+	sk_stop_timer(sk, &es->rtx_timer);
+	sk_stop_timer(sk, &es->delack_timer);
+	sk_stop_timer(sk, &es->keepalive_timer);
+}
+
+/* ---- handlers -------------------------------------------------------- */
+
+/* Give up on the connection (RFC 9293 3.8.3, R2): report and close. */
+static void edu_write_err(struct sock *sk)
+{
+	EDU_INC_STATS(sock_net(sk), TIMEOUTS);
+	if (sk->sk_state == EDU_SYN_SENT)
+		EDU_INC_STATS(sock_net(sk), ATTEMPT_FAILS);
+	WRITE_ONCE(sk->sk_err, sk->sk_err_soft ? : ETIMEDOUT);
+	sk_error_report(sk);
+	edu_done(sk);
+}
+
+/*
+ * The retransmission timer expired (RFC 6298 5.4-5.6): retransmit the
+ * earliest unacknowledged segment, double the RTO, collapse the
+ * congestion window (RFC 5681 3.1), and go back: everything after
+ * SND.UNA will be sent again as the congestion window opens.
+ */
+static void edu_retransmit_timer(struct sock *sk)
+{
+	struct edu_net *en = edu_pernet(sock_net(sk));
+	struct edu_sock *es = edu_sk(sk);
+	int limit;
+
+	if (es->snd_una == es->snd_max || skb_queue_empty(&sk->sk_write_queue)) {
+		es->rtx_mode = EDU_TIMER_NONE;
+		return;
+	}
+	es->rto_expiries++;
+	EDU_INC_STATS(sock_net(sk), RTO);
+	limit = (1 << sk->sk_state) & (EDUF(EDU_SYN_SENT) | EDUF(EDU_SYN_RECV)) ?
+		READ_ONCE(en->syn_retries) : READ_ONCE(en->retries);
+	if (es->retransmits >= limit) {
+		edu_write_err(sk);
+		return;
+	}
+	es->retransmits++;
+	edu_cong_on_rto(sk);
+	es->rto = min_t(u32, es->rto * 2, EDU_RTO_MAX);
+
+	es->snd_nxt = es->snd_una;
+	es->send_head = skb_peek(&sk->sk_write_queue);
+	es->rtx_mode = EDU_TIMER_NONE;
+	edu_push_pending(sk, true);
+	if (!timer_pending(&es->rtx_timer))
+		edu_arm_rtx(sk);
+}
+
+/* Persist timer: probe a zero window, with exponential backoff. */
+static void edu_probe_timer(struct sock *sk)
+{
+	struct edu_net *en = edu_pernet(sock_net(sk));
+	struct edu_sock *es = edu_sk(sk);
+
+	es->rtx_mode = EDU_TIMER_NONE;
+	if (!es->send_head || es->snd_max != es->snd_una)
+		return;
+	/* An orphan must not wait forever on a peer that never reads. */
+	if (sock_flag(sk, SOCK_DEAD) &&
+	    es->probes_out >= READ_ONCE(en->retries)) {
+		edu_send_reset(sk);
+		edu_write_err(sk);
+		return;
+	}
+	edu_send_probe(sk);
+	es->probes_out++;
+	es->zero_wnd_probes++;
+	EDU_INC_STATS(sock_net(sk), ZERO_WND_PROBES);
+	edu_arm_persist(sk);
+}
+
+static void edu_rtx_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, rtx_timer);
+	struct sock *sk = (struct sock *)es;
+
+	bh_lock_sock(sk);
+	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
+	    sk->sk_state == EDU_TIME_WAIT)
+		goto out;
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &es->rtx_timer, jiffies + EDU_TIMER_RETRY);
+		goto out;
+	}
+	if (es->rtx_mode == EDU_TIMER_PERSIST)
+		edu_probe_timer(sk);
+	else if (es->rtx_mode == EDU_TIMER_RETRANS)
+		edu_retransmit_timer(sk);
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void edu_delack_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, delack_timer);
+	struct sock *sk = (struct sock *)es;
+
+	bh_lock_sock(sk);
+	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
+	    sk->sk_state == EDU_TIME_WAIT)
+		goto out;
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &es->delack_timer, jiffies + EDU_TIMER_RETRY);
+		goto out;
+	}
+	if (es->ack_pending) {
+		EDU_INC_STATS(sock_net(sk), DELAYED_ACKS);
+		edu_send_ack(sk);
+	}
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void edu_keepalive_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, keepalive_timer);
+	struct sock *sk = (struct sock *)es;
+	struct edu_net *en = edu_pernet(sock_net(sk));
+	unsigned long idle, ka_time;
+
+	bh_lock_sock(sk);
+	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
+	    sk->sk_state == EDU_TIME_WAIT)
+		goto out;
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &es->keepalive_timer,
+			       jiffies + EDU_TIMER_RETRY);
+		goto out;
+	}
+	/* Orphaned FIN_WAIT2: the peer never sent its FIN. */
+	if (sk->sk_state == EDU_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		EDU_INC_STATS(sock_net(sk), TIMEOUTS);
+		edu_done(sk);
+		goto out;
+	}
+	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
+	    !((1 << sk->sk_state) & (EDUF(EDU_ESTABLISHED) |
+				      EDUF(EDU_CLOSE_WAIT))))
+		goto out;
+	ka_time = msecs_to_jiffies(READ_ONCE(en->keepalive_time_ms));
+	idle = jiffies - es->rcv_tstamp;
+	if (idle < ka_time && !es->ka_probes) {
+		sk_reset_timer(sk, &es->keepalive_timer,
+			       jiffies + ka_time - idle);
+		goto out;
+	}
+	if (es->ka_probes >= READ_ONCE(en->keepalive_probes)) {
+		edu_send_reset(sk);
+		edu_write_err(sk);
+		goto out;
+	}
+	edu_send_probe(sk);
+	es->ka_probes++;
+	EDU_INC_STATS(sock_net(sk), KEEPALIVE_PROBES);
+	sk_reset_timer(sk, &es->keepalive_timer, jiffies +
+		       msecs_to_jiffies(READ_ONCE(en->keepalive_intvl_ms)));
+out:
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+void edu_init_timers(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	timer_setup(&es->rtx_timer, edu_rtx_timer_fn, 0);
+	timer_setup(&es->delack_timer, edu_delack_timer_fn, 0);
+	timer_setup(&es->keepalive_timer, edu_keepalive_timer_fn, 0);
+}
