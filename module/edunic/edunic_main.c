@@ -300,8 +300,8 @@ static int edunic_newlink(struct net *src_net, struct net_device *dev,
 	err = register_netdevice(peer);
 	put_net(net);
 	if (err < 0) {
-		/* e.g. -EEXIST: the peer's name is taken in its namespace */
-		NL_SET_ERR_MSG(extack, "edunic: cannot register the peer");
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG(extack, "edunic: the peer's name is in use");
 		free_netdev(peer);
 		return err;
 	}

@@ -1,0 +1,135 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ethtool side of edunic: ring sizes (-G) with their limits, an RX ring
+# overflow that is counted rather than silent, interrupt coalescing (-C)
+# that really merges interrupts, and checksum offload (-K) on and off, each
+# way delivering the exact bytes.
+
+source "$(dirname "$0")/lib.sh"
+trap cleanup EXIT
+
+edunic_load
+ktap_header 8
+
+check "pair between two namespaces" pair_up
+
+ethA() { ip netns exec "$NSA" ethtool "$@"; }
+ethB() { ip netns exec "$NSB" ethtool "$@"; }
+
+test_ring_limits()
+{
+	local bad
+
+	for bad in "rx 0" "rx 7" "tx 4" "rx 4097" "tx 100000"; do
+		# shellcheck disable=SC2086
+		if ethB -G edu1 $bad 2>/dev/null; then
+			log "ethtool -G edu1 $bad accepted"
+			return 1
+		fi
+	done
+	ethB -G edu1 rx 512 tx 64 || return 1
+	ethB -g edu1 | awk '/^Current/ { cur = 1 } cur && /^RX:/ { rx = $2 }
+			    cur && /^TX:/ { tx = $2 }
+			    END { exit !(rx == 512 && tx == 64) }' ||
+		{ ethB -g edu1; return 1; }
+	ping_ok "$NSA" $IPB 3 -i 0.2
+}
+check "ethtool -G: sizes 8..4096 taken, others refused" test_ring_limits
+
+# An 8-slot RX ring and an interrupt held back 50 ms: a burst overflows the
+# ring. Every frame edu0 sent is either in edu1's ring or counted missed.
+test_rx_overflow()
+{
+	local tx0 dma0 miss0 tx dma miss r
+
+	ethB -G edu1 rx 8 || return 1
+	ethB -C edu1 rx-usecs 50000 rx-frames 0 || return 1
+	tx0=$(counter "$NSA" edu0 tx_packets)
+	dma0=$(counter "$NSB" edu1 rx_frames_dma)
+	miss0=$(counter "$NSB" edu1 rx_missed)
+	r=$(udp_run "$NSA" "$NSB" $IPB 300 0)
+	log "$r"
+	tx=$(( $(counter "$NSA" edu0 tx_packets) - tx0 ))
+	dma=$(( $(counter "$NSB" edu1 rx_frames_dma) - dma0 ))
+	miss=$(( $(counter "$NSB" edu1 rx_missed) - miss0 ))
+	log "edu0 sent $tx, edu1 ring took $dma, missed $miss"
+	ethB -C edu1 rx-usecs 0 rx-frames 1
+	ethB -G edu1 rx 256
+	expect "rx_missed" "$miss" -gt 0 &&
+	expect "taken + missed" $((dma + miss)) -eq "$tx" &&
+	expect "received" "$(field "$r" received)" -eq "$dma" &&
+	expect "ip -s missed" "$(ip -n "$NSB" -s link show edu1 |
+		awk '/RX:/ { getline; print $5; exit }')" \
+		-eq "$(counter "$NSB" edu1 rx_missed)"
+}
+check "RX ring overflow: dropped frames counted as rx_missed" test_rx_overflow
+
+test_coalesce_limits()
+{
+	if ethB -C edu1 rx-usecs 100001 2>/dev/null; then
+		log "rx-usecs 100001 accepted"
+		return 1
+	fi
+	ethB -C edu1 rx-usecs 100 rx-frames 16 || return 1
+	ethB -c edu1 | grep -q "^rx-usecs: *100$" &&
+		ethB -c edu1 | grep -q "^rx-frames: *16$"
+	local rc=$?
+
+	ethB -C edu1 rx-usecs 0 rx-frames 1
+	return $rc
+}
+check "ethtool -C: values read back, out of range refused" test_coalesce_limits
+
+# interrupts taken by edu1 for 400 datagrams
+irqs_for_burst()
+{
+	local i0
+
+	i0=$(counter "$NSB" edu1 interrupts)
+	udp_run "$NSA" "$NSB" $IPB 400 0 >/dev/null
+	echo $(( $(counter "$NSB" edu1 interrupts) - i0 ))
+}
+
+test_coalesce_effect()
+{
+	local plain merged t0
+
+	ethB -C edu1 rx-usecs 0 rx-frames 1 || return 1
+	plain=$(irqs_for_burst)
+	t0=$(counter "$NSB" edu1 irq_coalesce_timer)
+	ethB -C edu1 rx-usecs 2000 rx-frames 64 || return 1
+	merged=$(irqs_for_burst)
+	ethB -C edu1 rx-usecs 0 rx-frames 1
+	log "interrupts for 400 datagrams: $plain uncoalesced, $merged with rx-usecs 2000 rx-frames 64"
+	expect "coalesced interrupts x2" $((merged * 2)) -lt "$plain" &&
+	expect "irq_coalesce_timer" $(( $(counter "$NSB" edu1 irq_coalesce_timer) - t0 )) -gt 0
+}
+check "rx-usecs/rx-frames merge interrupts" test_coalesce_effect
+
+# offload TX-SIDE RX-SIDE EXPECT-CSUM-UNNECESSARY
+test_offload()
+{
+	local c0 c line rc
+
+	ethA -K edu0 tx-checksumming "$1" >/dev/null || return 1
+	ethB -K edu1 rx-checksumming "$2" >/dev/null || return 1
+	c0=$(counter "$NSB" edu1 rx_csum_unnecessary)
+	line=$(tcp_run "$NSA" "$NSB" $IPB $((2 << 20)))
+	rc=$?
+	c=$(( $(counter "$NSB" edu1 rx_csum_unnecessary) - c0 ))
+	log "tx-checksumming $1, rx-checksumming $2: $c frames CHECKSUM_UNNECESSARY; $line"
+	ethA -K edu0 tx-checksumming on >/dev/null
+	ethB -K edu1 rx-checksumming on >/dev/null
+	[ $rc -eq 0 ] || return 1
+	if [ "$3" = yes ]; then
+		expect "rx_csum_unnecessary" "$c" -gt 100
+	else
+		expect "rx_csum_unnecessary" "$c" -eq 0
+	fi
+}
+check "checksum offload on: NIC sums, receiver trusts it" test_offload on on yes
+check "tx-checksumming off: the stack sums, receiver verifies" test_offload off on no
+check "rx-checksumming off: receiver verifies the NIC's sums" test_offload on off no
+
+ktap_finish
