@@ -289,7 +289,7 @@ TEST_F(pair, probability_over_100_percent_is_einval)
 	__u32 too_much = EDUNIC_PPM_MAX + 1;
 	size_t i;
 
-	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
 		EXPECT_EQ(-EINVAL, edunic_change(self->fd, DEV0, attrs[i],
 						 &too_much, 4, self->msg));
 		EXPECT_NE(NULL, strstr(self->msg, "at most 100%"));
