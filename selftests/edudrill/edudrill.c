@@ -41,6 +41,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -267,6 +268,8 @@ struct segspec {
 	struct optspec opt[MAX_OPTS];
 	/* injection only: ways to make the segment wrong */
 	bool bad_csum;
+	bool raw_csum;		/* "csum N": this value in the field */
+	uint16_t csum;
 	int doff;		/* raw data offset, -1: computed */
 	int trunc;		/* cut the segment to this many bytes, -1: no */
 	int reserved;		/* value of the reserved field */
@@ -341,12 +344,20 @@ static bool parse_tpoint(const char **pp, struct tpoint *tp)
 		tp->rel = true;
 		p++;
 	}
-	if (!isdigit((unsigned char)*p) && *p != '.')
+	char num[32];
+	int n = 0;
+
+	/* digits and one '.', but not the first '.' of "..." */
+	while (n < (int)sizeof(num) - 1 && (isdigit((unsigned char)p[n]) ||
+	       (p[n] == '.' && p[n + 1] != '.')))
+		num[n] = p[n], n++;
+	num[n] = '\0';
+	if (!n)
 		return false;
-	tp->v = strtod(p, &end);
-	if (end == p)
+	tp->v = strtod(num, &end);
+	if (*end)
 		return false;
-	*pp = end;
+	*pp = p + n;
 	return true;
 }
 
@@ -444,7 +455,8 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 	}
 	for (tok = strtok_r(p, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
 		static const char *const valued[] = {
-			"ack", "win", "doff", "trunc", "reserved", "rport", "lport", NULL
+			"ack", "win", "doff", "trunc", "reserved", "rport", "lport",
+			"csum", NULL
 		};
 		const char *const *k;
 		char *val = NULL;
@@ -472,6 +484,9 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 			s->trunc = v;
 		} else if (!strcmp(tok, "reserved")) {
 			s->reserved = v;
+		} else if (!strcmp(tok, "csum")) {
+			s->csum = v;
+			s->raw_csum = true;
 		} else if (!strcmp(tok, "rport")) {
 			s->rport = v;
 		} else if (!strcmp(tok, "lport")) {
@@ -650,6 +665,7 @@ static int parse_line(int ln, char *line, struct event *ev)
 		if (parse_segment(ln, p + 1, &ev->seg))
 			return -1;
 		if (ev->type == EV_EXPECT && (ev->seg.bad_csum || ev->seg.doff >= 0 ||
+					       ev->seg.raw_csum ||
 					       ev->seg.trunc >= 0 || ev->seg.reserved))
 			return parse_error(ln, "bad_csum/doff/trunc/reserved are for '<' lines");
 	} else if (*p == '`') {
@@ -890,7 +906,7 @@ static void seg_str(char *buf, size_t sz, const uint8_t *ip, int len, bool outgo
 	if (doff > EDU_HDR_LEN && doff <= seglen) {
 		const uint8_t *o = (const uint8_t *)h + EDU_HDR_LEN;
 		int olen = doff - EDU_HDR_LEN;
-		const char *sep = "<";
+		const char *sep = " <";
 
 		for (i = 0; i < olen && n < (int)sz - 32;) {
 			if (o[i] == EDU_OPT_EOL) {
@@ -1016,8 +1032,6 @@ static bool next_pkt(double deadline, struct pkt *out)
 		got = true;
 	}
 	pthread_mutex_unlock(&lock);
-	if (got)
-		log_pkt(out->t, out->data, out->len, true);
 	return got;
 }
 
@@ -1166,6 +1180,7 @@ static void check_no_unexpected(struct event *ev)
 
 	if (!next_pkt(0, &p))
 		return;
+	log_pkt(p.t, p.data, p.len, true);
 	seg_str(s, sizeof(s), p.data, p.len, true);
 	fail(ev, "unexpected segment at %.3f before this line: %s", st(p.t), s);
 }
@@ -1246,6 +1261,8 @@ static void do_inject(struct event *ev)
 		h->check = seg_csum(remote_addr.s_addr, local_addr.s_addr, h, seglen);
 		if (s->bad_csum)
 			h->check ^= htons(0x5a5a);
+		if (s->raw_csum)
+			h->check = htons(s->csum);
 	}
 	iph->ver_ihl = 0x45;
 	iph->tot_len = htons(20 + seglen);
@@ -1423,8 +1440,9 @@ static void do_expect(struct event *ev, double lo, double hi)
 
 	if (!next_pkt(deadline, &p))
 		fail(ev, "nothing was sent by %.3f", st(deadline));
-	seg_str(s, sizeof(s), p.data, p.len, true);
 	match_segment(ev, &p, why, sizeof(why));
+	log_pkt(p.t, p.data, p.len, true);
+	seg_str(s, sizeof(s), p.data, p.len, true);
 	if (why[0])
 		fail(ev, "%s\n    sent at %.3f: %s", why, st(p.t), s);
 	if (!ev->any_time && p.t < lo - tolerance)
@@ -1441,6 +1459,7 @@ static void do_quiet(struct event *ev)
 	double until = prev_t + ev->quiet;
 
 	if (next_pkt(until, &p)) {
+		log_pkt(p.t, p.data, p.len, true);
 		seg_str(s, sizeof(s), p.data, p.len, true);
 		fail(ev, "sent at %.3f during a quiet period that ends at %.3f: %s",
 		     st(p.t), st(until), s);
@@ -1911,6 +1930,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);	/* write() on a reset socket: EPIPE, not death */
 	if (env)
 		cli_tol = strtod(env, NULL);
 	while ((opt = getopt(argc, argv, "nvt:h")) != -1) {

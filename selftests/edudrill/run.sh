@@ -24,6 +24,12 @@ if [ ! -d /sys/module/af_edu ]; then
 		[ -f "$ko" ] && insmod "$ko" && break
 	done
 fi
+# the TUN driver carries the remote host's segments
+[ -e /dev/net/tun ] || modprobe tun 2>/dev/null
+if [ ! -e /dev/net/tun ]; then
+	echo "# SKIP no /dev/net/tun (CONFIG_TUN)"
+	exit $KSFT_SKIP
+fi
 if [ ! -r /sys/module/af_edu/parameters/family ]; then
 	echo "# SKIP af_edu.ko is not loaded and could not be loaded"
 	exit $KSFT_SKIP
