@@ -14,6 +14,9 @@
  *     edunic_raise_irq()       interrupt, after coalescing         (edunic_napi.c)
  *   edunic_napi_poll()       TX completions, then RX within budget  (edunic_napi.c)
  *     edunic_rx_to_stack()     build_skb, eth_type_trans, GRO
+ *
+ * The static functions on this path are marked noinline so that ftrace
+ * (set_ftrace_filter 'edunic_*') shows every step of it.
  */
 #ifndef _EDUNIC_H
 #define _EDUNIC_H

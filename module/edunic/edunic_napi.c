@@ -21,7 +21,7 @@
 #include "edunic.h"
 
 /* The interrupt handler. Called with irq.lock held. */
-static void edunic_irq_handler(struct edunic_priv *priv)
+static noinline void edunic_irq_handler(struct edunic_priv *priv)
 {
 	priv->irq.masked = true;
 	priv->irq.pending_rx = 0;
@@ -114,7 +114,7 @@ void edunic_irq_stop(struct edunic_priv *priv)
  * can wrap it. The descriptor's checksum flag is trusted only when
  * rx-checksumming is on.
  */
-static void edunic_rx_to_stack(struct edunic_priv *priv, void *buf, u16 len,
+static noinline void edunic_rx_to_stack(struct edunic_priv *priv, void *buf, u16 len,
 			       u8 status)
 {
 	struct net_device *dev = priv->dev;
@@ -155,7 +155,7 @@ static void edunic_rx_to_stack(struct edunic_priv *priv, void *buf, u16 len,
 	napi_gro_receive(&priv->napi, skb);
 }
 
-static int edunic_rx_poll(struct edunic_priv *priv,
+static noinline int edunic_rx_poll(struct edunic_priv *priv,
 			  struct edunic_rx_ring *ring, int budget)
 {
 	int done = 0;
@@ -194,7 +194,7 @@ static int edunic_rx_poll(struct edunic_priv *priv,
 }
 
 /* Unmask; re-raise at once if events came while NAPI ran. */
-static void edunic_irq_unmask(struct edunic_priv *priv)
+static noinline void edunic_irq_unmask(struct edunic_priv *priv)
 {
 	spin_lock(&priv->irq.lock);
 	priv->irq.masked = false;

@@ -62,7 +62,7 @@ static void edunic_wire_insert(struct edunic_wire *wire,
  * keeps the transmitter busy until wire->free_at; then it propagates for
  * delay +/- jitter. Each emulated impairment is counted where it happens.
  */
-static void edunic_wire_send(struct edunic_priv *priv,
+static noinline void edunic_wire_send(struct edunic_priv *priv,
 			     struct edunic_frame *frame, ktime_t start,
 			     u32 rate_kbit)
 {
@@ -130,7 +130,7 @@ static void edunic_wire_send(struct edunic_priv *priv,
  * The receiving MAC: a frame whose FCS does not match its bytes was damaged
  * on the wire. It is counted and dropped before any DMA, as on real NICs.
  */
-static bool edunic_mac_receive(struct edunic_priv *peer,
+static noinline bool edunic_mac_receive(struct edunic_priv *peer,
 			       const struct edunic_frame *frame)
 {
 	u32 fcs = get_unaligned_le32(frame->data + frame->len);
@@ -145,7 +145,7 @@ static bool edunic_mac_receive(struct edunic_priv *peer,
 }
 
 /* Hand every frame whose arrival time has come to the other NIC. */
-static void edunic_wire_deliver_due(struct edunic_priv *priv, ktime_t now)
+static noinline void edunic_wire_deliver_due(struct edunic_priv *priv, ktime_t now)
 {
 	struct edunic_wire *wire = &priv->wire;
 	struct edunic_frame *frame, *tmp;
