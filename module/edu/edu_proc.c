@@ -58,7 +58,7 @@ static void edu_proc_tw(struct seq_file *seq, struct edu_tw *tw, int sl)
 /* Every bound socket and TIME_WAIT entry holds a port: walk the bind table. */
 static int edu_seq_show(struct seq_file *seq, void *v)
 {
-	struct edu_net *en = edu_pernet(seq_file_net(seq));
+	struct edu_net *en = edu_pernet(seq_file_single_net(seq));
 	struct edu_bind_node *b;
 	int i, sl = 0;
 
@@ -81,7 +81,7 @@ static int edu_seq_show(struct seq_file *seq, void *v)
 
 static int edu_stats_show(struct seq_file *seq, void *v)
 {
-	struct edu_net *en = edu_pernet(seq_file_net(seq));
+	struct edu_net *en = edu_pernet(seq_file_single_net(seq));
 	int i;
 
 	for (i = 0; i < EDU_MIB_MAX; i++)

@@ -61,6 +61,7 @@ void edu_init_tcb(struct sock *sk)
 	sk->sk_state = EDU_CLOSE;
 	sk->sk_write_space = edu_write_space;
 	sk->sk_destruct = inet_sock_destruct;
+	sk->sk_backlog_rcv = edu_backlog_rcv;
 	sk->sk_rcvbuf = READ_ONCE(en->rmem_default);
 	sk->sk_sndbuf = READ_ONCE(en->wmem_default);
 
