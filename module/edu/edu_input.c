@@ -356,6 +356,7 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			if (edu_after(ack, cb->seq) &&
 			    !(cb->flags & EDU_FLAG_SYN) &&
 			    ack - cb->seq <= skb->len) {
+				es->bytes_acked += ack - cb->seq;
 				skb_pull(skb, ack - cb->seq);
 				cb->seq = ack;
 			}
@@ -367,11 +368,11 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			es->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
 					skb_queue_next(&sk->sk_write_queue, skb);
+		es->bytes_acked += skb->len;	/* payload only, no SYN/FIN */
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
 	}
-	es->bytes_acked += ack - es->snd_una;
 	es->snd_una = ack;
 	if (!edu_after(es->snd_nxt, ack)) {
 		es->snd_nxt = ack;

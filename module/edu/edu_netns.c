@@ -75,7 +75,11 @@ static int __net_init edu_net_init(struct net *net)
 	en->max_syn_backlog = 128;
 	en->rmem_default = 131072;
 	en->rmem_max = 4194304;
-	en->wmem_default = 131072;
+	/*
+	 * No send-buffer autotuning: start as large as Linux TCP's send
+	 * buffer may grow, so one big send() does not wait for the reader.
+	 */
+	en->wmem_default = 4194304;
 	en->keepalive_time_ms = 7200 * 1000;
 	en->keepalive_intvl_ms = 75 * 1000;
 	en->keepalive_probes = 9;

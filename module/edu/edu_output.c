@@ -18,8 +18,12 @@
 #include <net/route.h>
 #include "edu.h"
 
-/* Payloads live in one linear buffer; keep that allocation small. */
-#define EDU_MAX_SEG_PAYLOAD	16000
+/*
+ * Payloads live in one linear buffer; keep that allocation within 16 KB
+ * (headroom and skb_shared_info included) so truesize stays close to
+ * the payload size.
+ */
+#define EDU_MAX_SEG_PAYLOAD	15360
 #define EDU_SKB_HEADROOM	(MAX_HEADER + EDU_HDR_LEN_MAX)
 
 /* ---- initial sequence numbers ----------------------------------------- */

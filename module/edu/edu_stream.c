@@ -44,11 +44,10 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		err = -EPIPE;
 		if (sk->sk_shutdown & SEND_SHUTDOWN)
 			goto out_err;
+		/* Not connected: EPIPE (and SIGPIPE), as TCP answers. */
 		if (!((1 << sk->sk_state) & (EDUF(EDU_ESTABLISHED) |
-					      EDUF(EDU_CLOSE_WAIT)))) {
-			err = -ENOTCONN;
+					      EDUF(EDU_CLOSE_WAIT))))
 			goto out_err;
-		}
 
 		/* Append to the last skb if it has not been sent yet. */
 		if (!skb || !es->send_head || skb->len >= es->mss ||
@@ -174,13 +173,15 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 			    signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(sk, SOCK_DONE) ||
-			    (sk->sk_shutdown & RCV_SHUTDOWN))
-				break;		/* end of stream: 0 */
+			/* FIN read: end of stream. A reset is reported once. */
+			if (sock_flag(sk, SOCK_DONE))
+				break;
 			if (sk->sk_err) {
 				copied = sock_error(sk);
 				break;
 			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
 			if (sk->sk_state == EDU_CLOSE) {
 				copied = -ENOTCONN;
 				break;
