@@ -269,6 +269,7 @@ struct segspec {
 	/* injection only: ways to make the segment wrong */
 	bool bad_csum;
 	bool raw_csum;		/* "csum N": this value in the field */
+	int csum_proto;		/* pseudo-header protocol, 0: IPPROTO_EDU */
 	uint16_t csum;
 	int doff;		/* raw data offset, -1: computed */
 	int trunc;		/* cut the segment to this many bytes, -1: no */
@@ -456,7 +457,7 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 	for (tok = strtok_r(p, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
 		static const char *const valued[] = {
 			"ack", "win", "doff", "trunc", "reserved", "rport", "lport",
-			"csum", NULL
+			"csum", "csum_proto", NULL
 		};
 		const char *const *k;
 		char *val = NULL;
@@ -484,6 +485,8 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 			s->trunc = v;
 		} else if (!strcmp(tok, "reserved")) {
 			s->reserved = v;
+		} else if (!strcmp(tok, "csum_proto")) {
+			s->csum_proto = v;
 		} else if (!strcmp(tok, "csum")) {
 			s->csum = v;
 			s->raw_csum = true;
@@ -665,7 +668,7 @@ static int parse_line(int ln, char *line, struct event *ev)
 		if (parse_segment(ln, p + 1, &ev->seg))
 			return -1;
 		if (ev->type == EV_EXPECT && (ev->seg.bad_csum || ev->seg.doff >= 0 ||
-					       ev->seg.raw_csum ||
+					       ev->seg.raw_csum || ev->seg.csum_proto ||
 					       ev->seg.trunc >= 0 || ev->seg.reserved))
 			return parse_error(ln, "bad_csum/doff/trunc/reserved are for '<' lines");
 	} else if (*p == '`') {
@@ -800,7 +803,8 @@ static uint16_t csum_fold(uint32_t sum)
 }
 
 /* RFC 9293 3.1: the pseudo-header, then the segment; network order. */
-static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, const void *seg, size_t len)
+static uint16_t seg_csum_proto(uint32_t saddr, uint32_t daddr, uint8_t proto,
+			       const void *seg, size_t len)
 {
 	uint8_t ph[12];
 	uint32_t sum;
@@ -808,12 +812,17 @@ static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, const void *seg, size_t
 	memcpy(ph, &saddr, 4);
 	memcpy(ph + 4, &daddr, 4);
 	ph[8] = 0;
-	ph[9] = IPPROTO_EDU;
+	ph[9] = proto;
 	ph[10] = len >> 8;
 	ph[11] = len & 0xff;
 	sum = csum_add(0, ph, sizeof(ph));
 	sum = csum_add(sum, seg, len);
 	return htons(csum_fold(sum));
+}
+
+static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, const void *seg, size_t len)
+{
+	return seg_csum_proto(saddr, daddr, IPPROTO_EDU, seg, len);
 }
 
 /* Payload bytes are a function of their relative sequence number, so
@@ -1260,7 +1269,9 @@ static void do_inject(struct event *ev)
 		seglen = s->trunc;
 	if (seglen >= 18) {
 		h->check = 0;
-		h->check = seg_csum(remote_addr.s_addr, local_addr.s_addr, h, seglen);
+		h->check = seg_csum_proto(remote_addr.s_addr, local_addr.s_addr,
+					  s->csum_proto ? s->csum_proto : IPPROTO_EDU,
+					  h, seglen);
 		if (s->bad_csum)
 			h->check ^= htons(0x5a5a);
 		if (s->raw_csum)
