@@ -25,6 +25,7 @@
 #include <linux/hrtimer.h>
 #include <linux/skbuff.h>
 #include <linux/if_ether.h>
+#include <linux/if_vlan.h>
 #include <linux/u64_stats_sync.h>
 
 #define EDUNIC_DRV_NAME		"edunic"
@@ -33,9 +34,9 @@
 #define EDUNIC_RING_MIN		8
 #define EDUNIC_RING_MAX		4096
 
-/* RX buffers are sized once, for the largest frame the MTU allows. */
+/* RX buffers are sized once, for the largest frame: MTU + VLAN header. */
 #define EDUNIC_MAX_MTU		ETH_DATA_LEN
-#define EDUNIC_MAX_FRAME	(ETH_HLEN + EDUNIC_MAX_MTU)
+#define EDUNIC_MAX_FRAME	(VLAN_ETH_HLEN + EDUNIC_MAX_MTU)
 #define EDUNIC_RX_HEADROOM	(NET_SKB_PAD + NET_IP_ALIGN)
 #define EDUNIC_RX_TRUESIZE	(SKB_DATA_ALIGN(EDUNIC_RX_HEADROOM + EDUNIC_MAX_FRAME) + \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)))
@@ -180,6 +181,7 @@ struct edunic_priv {
 	struct net_device __rcu	*peer;
 	struct net_device	*dev;
 	struct napi_struct	napi;
+	bool			up;		/* rings allocated, NAPI enabled */
 
 	/* The transmit side: TX ring, transmitter and wire, under hw_lock. */
 	spinlock_t		hw_lock;

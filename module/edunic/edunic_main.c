@@ -46,6 +46,7 @@ int edunic_open(struct net_device *dev)
 	napi_enable(&priv->napi);
 	edunic_hw_start(priv);
 	rcu_assign_pointer(priv->rx_ring, ring);
+	priv->up = true;
 	netif_start_queue(dev);
 
 	/* The carrier is up when both ends are: a cable with two NICs. */
@@ -66,6 +67,10 @@ int edunic_stop(struct net_device *dev)
 	netif_carrier_off(dev);
 	if (peer)
 		netif_carrier_off(peer);
+	/* A failed reopen (edunic_set_ringparam) left nothing to undo. */
+	if (!priv->up)
+		return 0;
+	priv->up = false;
 	netif_tx_disable(dev);
 
 	/* After the grace period no peer transmitter writes into our ring. */

@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 
 edunic_load
-ktap_header 9
+ktap_header 10
 
 check "pair between two namespaces, carrier up" pair_up
 
@@ -110,5 +110,21 @@ test_mtu()
 	return $rc
 }
 check "MTU range 68..1500 enforced" test_mtu
+
+# A VLAN device on each end: full-size frames grow to 1518 bytes.
+test_vlan()
+{
+	ip -n "$NSA" link add link edu0 name edu0.7 type vlan id 7 &&
+	ip -n "$NSB" link add link edu1 name edu1.7 type vlan id 7 || return 1
+	ip -n "$NSA" addr add 10.78.0.1/24 dev edu0.7
+	ip -n "$NSB" addr add 10.78.0.2/24 dev edu1.7
+	ip -n "$NSA" link set edu0.7 up
+	ip -n "$NSB" link set edu1.7 up
+	ping_ok "$NSA" 10.78.0.2 3 -s 1472 -i 0.2 -W 5 ||
+		{ cat "$TMPD/ping"; return 1; }
+	expect "edu0 tx_dropped" "$(ip -n "$NSA" -s link show edu0 |
+		awk '/TX:/ { getline; print $4; exit }')" -eq 0
+}
+check "802.1Q VLAN over the pair, 1518-byte frames" test_vlan
 
 ktap_finish
