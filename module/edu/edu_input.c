@@ -597,8 +597,12 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 				edu_drop(sk, skb, EDU_MIB_DROP_RST_INVALID);
 				return 0;
 			}
+			/* An ACK tells the peer where we are (RFC 9293). */
 			edu_send_ack(sk);
-			edu_drop(sk, skb, EDU_MIB_DROP_OUT_OF_WINDOW);
+			edu_drop(sk, skb, edu_before(cb->seq, es->rcv_nxt) &&
+				 !edu_after(cb->end_seq, es->rcv_nxt) ?
+				 EDU_MIB_DROP_DUPLICATE :
+				 EDU_MIB_DROP_OUT_OF_WINDOW);
 			return 0;
 		}
 	}
