@@ -38,7 +38,7 @@ struct proto edu_prot = {
 	.keepalive	= edu_keepalive,
 };
 
-static struct proto_ops edu_ops;
+static const struct proto_ops edu_ops;
 
 static int edu_release(struct socket *sock)
 {
@@ -463,8 +463,12 @@ static int edu_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user(answ, (int __user *)arg);
 }
 
-static struct proto_ops edu_ops = {
-	.family		= AF_EDU,	/* set from the module parameter */
+/*
+ * .family here is informational only; sockets carry the number in use
+ * (module parameter "family") in sk->sk_family.
+ */
+static const struct proto_ops edu_ops = {
+	.family		= PF_EDU,
 	.owner		= THIS_MODULE,
 	.release	= edu_release,
 	.bind		= edu_bind,
@@ -529,7 +533,6 @@ static int __init af_edu_init(void)
 		return -EINVAL;
 	}
 	edu_family_ops.family = edu_family;
-	edu_ops.family = edu_family;
 
 	err = proto_register(&edu_prot, 1);
 	if (err)

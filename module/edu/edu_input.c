@@ -991,7 +991,8 @@ int edu_rcv(struct sk_buff *skb)
 		goto discard;
 	}
 
-	bh_lock_sock_nested(sk);
+	/* Children we lock below (SYN processing) use the nested subclass. */
+	bh_lock_sock(sk);
 	if (!sock_owned_by_user(sk)) {
 		edu_rcv_state_process(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
