@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 
 edunic_load
-ktap_header 8
+ktap_header 9
 
 check "pair between two namespaces" pair_up
 
@@ -64,6 +64,30 @@ test_rx_overflow()
 		-eq "$(counter "$NSB" edu1 rx_missed)"
 }
 check "RX ring overflow: dropped frames counted as rx_missed" test_rx_overflow
+
+# An 8-slot TX ring whose completions wait 20 ms for the (coalesced)
+# interrupt: the ring fills, the queue stops, the qdisc holds the rest, and
+# every completion wakes it again. Nothing may be lost on the way.
+test_tx_ring_full()
+{
+	local full0 r
+
+	ethA -G edu0 tx 8 || return 1
+	ethA -C edu0 rx-usecs 20000 rx-frames 0 || return 1
+	# fq_codel would drop what waits this long (that is its job): use a
+	# plain FIFO, so that only the driver could lose a datagram.
+	tc -n "$NSA" qdisc replace dev edu0 root pfifo limit 1000 || return 1
+	full0=$(counter "$NSA" edu0 tx_ring_full)
+	r=$(udp_run "$NSA" "$NSB" $IPB 200 0)
+	log "$r, tx_ring_full +$(( $(counter "$NSA" edu0 tx_ring_full) - full0 ))"
+	log "$(tc -n "$NSA" -s qdisc show dev edu0 | grep -m1 dropped)"
+	tc -n "$NSA" qdisc del dev edu0 root
+	ethA -C edu0 rx-usecs 0 rx-frames 1
+	ethA -G edu0 tx 256
+	expect "tx_ring_full" $(( $(counter "$NSA" edu0 tx_ring_full) - full0 )) -gt 0 &&
+	expect "received" "$(field "$r" unique)" -eq 200
+}
+check "TX ring full: queue stops and wakes, nothing lost" test_tx_ring_full
 
 test_coalesce_limits()
 {

@@ -124,7 +124,7 @@ test_rmmod()
 	rmmod edunic || { log "rmmod refused"; return 1; }
 	wait
 	expect "edunic devices after rmmod" "$(count_edunic)" -eq 0 || return 1
-	insmod "$TOP/module/edunic/edunic.ko" || return 1
+	insmod "$EDUNIC_KO" || return 1
 	ip netns del "$NSA"
 	ip netns del "$NSB"
 	pair_up && ping_ok "$NSA" $IPB 2

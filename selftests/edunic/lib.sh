@@ -12,6 +12,7 @@ KSFT_SKIP=4
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=${AF_EDU_TOP:-$(cd "$HERE/../.." && pwd)}
 TRAFFIC="python3 $HERE/edunic_traffic.py"
+EDUNIC_KO=${EDUNIC_KO:-$TOP/module/edunic/edunic.ko}
 if [ -f "$TOP/scripts/iproute2/link_edunic.so" ]; then
 	export IP_LIB_DIR=${IP_LIB_DIR:-$TOP/scripts/iproute2}
 fi
@@ -89,9 +90,9 @@ edunic_load()
 {
 	[ "$(id -u)" = 0 ] || skip_all "needs root"
 	if [ ! -d /sys/module/edunic ]; then
-		[ -f "$TOP/module/edunic/edunic.ko" ] ||
+		[ -f "$EDUNIC_KO" ] ||
 			skip_all "module/edunic/edunic.ko is not built"
-		insmod "$TOP/module/edunic/edunic.ko" ||
+		insmod "$EDUNIC_KO" ||
 			skip_all "insmod edunic.ko failed"
 	fi
 	if ! ip link add edunic-probe0 type edunic peer name edunic-probe1 \
