@@ -515,6 +515,7 @@ static struct net_proto_family edu_family_ops = {
 
 static struct net_protocol edu_protocol = {
 	.handler	= edu_rcv,
+	.err_handler	= edu_err,
 	.no_policy	= 1,
 };
 

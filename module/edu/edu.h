@@ -392,6 +392,7 @@ void edu_tw_purge(struct net *net);
 
 /* edu_input.c */
 int edu_rcv(struct sk_buff *skb);
+int edu_err(struct sk_buff *skb, u32 info);
 int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 bool edu_tw_rcv(struct edu_tw *tw, struct sk_buff *skb);
 

@@ -13,6 +13,7 @@
 #include <linux/skbuff.h>
 #include <asm/unaligned.h>
 #include <net/ip.h>
+#include <net/icmp.h>
 #include <net/inet_sock.h>
 #include "edu.h"
 
@@ -490,7 +491,6 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		if (cb->flags & EDU_FLAG_ACK) {
 			/* "error: connection reset" seen as ECONNREFUSED */
 			EDU_INC_STATS(sock_net(sk), RST_RCVD);
-			EDU_INC_STATS(sock_net(sk), ATTEMPT_FAILS);
 			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
 			sk_error_report(sk);
 			edu_done(sk);
@@ -760,7 +760,7 @@ static void edu_evict_oldest(struct sock *sk)
 	EDU_INC_STATS(sock_net(sk), DROP_SYN_FLOOD);
 	local_bh_disable();
 	bh_lock_sock_nested((struct sock *)victim);
-	edu_abort_child((struct sock *)victim, false);
+	edu_abort_child((struct sock *)victim, true);
 	bh_unlock_sock((struct sock *)victim);
 	local_bh_enable();
 	sock_put((struct sock *)victim);
@@ -1008,5 +1008,45 @@ int edu_rcv(struct sk_buff *skb)
 
 discard:
 	kfree_skb(skb);
+	return 0;
+}
+
+/*
+ * ICMP errors about a segment we sent (RFC 9293 3.9.3, RFC 1122 4.2.3.9).
+ * skb->data is the IP header we sent, followed by at least 8 bytes of our
+ * header: enough for the ports. "Protocol unreachable" is what a host
+ * without AF_EDU answers, "port unreachable" a firewall: both end a
+ * connection attempt at once (ECONNREFUSED); during a connection errors
+ * are only remembered (sk_err_soft) and reported if it times out.
+ */
+int edu_err(struct sk_buff *skb, u32 info)
+{
+	const struct iphdr *iph = (const struct iphdr *)skb->data;
+	const struct eduhdr *th = (const struct eduhdr *)(skb->data +
+							   (iph->ihl << 2));
+	int type = icmp_hdr(skb)->type, code = icmp_hdr(skb)->code;
+	struct net *net = dev_net(skb->dev);
+	struct sock *sk;
+	int err;
+
+	if (type != ICMP_DEST_UNREACH || code == ICMP_FRAG_NEEDED ||
+	    code > NR_ICMP_UNREACH)
+		return 0;
+	sk = edu_lookup_established(net, iph->daddr, th->dest, iph->saddr,
+				    th->source);
+	if (!sk)
+		return -ENOENT;
+	err = icmp_err_convert[code].errno;
+	bh_lock_sock(sk);
+	if (sk->sk_state == EDU_SYN_SENT && !sock_owned_by_user(sk) &&
+	    (code == ICMP_PROT_UNREACH || code == ICMP_PORT_UNREACH)) {
+		WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		sk_error_report(sk);
+		edu_done(sk);
+	} else {
+		WRITE_ONCE(sk->sk_err_soft, err);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
 	return 0;
 }

@@ -131,8 +131,6 @@ void edu_stop_timers(struct sock *sk)
 static void edu_write_err(struct sock *sk)
 {
 	EDU_INC_STATS(sock_net(sk), TIMEOUTS);
-	if (sk->sk_state == EDU_SYN_SENT)
-		EDU_INC_STATS(sock_net(sk), ATTEMPT_FAILS);
 	WRITE_ONCE(sk->sk_err, sk->sk_err_soft ? : ETIMEDOUT);
 	sk_error_report(sk);
 	edu_done(sk);
