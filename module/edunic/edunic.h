@@ -6,7 +6,7 @@
  *
  *   edunic_xmit()            driver posts the skb on the TX ring   (edunic_ring.c)
  *   edunic_hw_tx_run()       "hardware" transmitter                (edunic_wire.c)
- *     edunic_dma_from_host()   copies the frame out of the skb, pads it
+ *     edunic_dma_from_host()   copies the frame out of the skb (TSO: frames)
  *     edunic_wire_send()       appends the FCS, applies loss/dup/...
  *   edunic_wire_deliver_due() the frame reaches the other end      (edunic_wire.c)
  *     edunic_mac_receive()     receiving MAC checks the FCS
@@ -220,8 +220,8 @@ void edunic_tx_ring_free(struct edunic_priv *priv);
 struct edunic_rx_ring *edunic_rx_ring_alloc(u32 size);
 void edunic_rx_ring_free(struct edunic_rx_ring *ring);
 netdev_tx_t edunic_xmit(struct sk_buff *skb, struct net_device *dev);
-struct edunic_frame *edunic_dma_from_host(struct edunic_priv *priv,
-					  struct edunic_tx_desc *desc);
+int edunic_dma_from_host(const struct edunic_tx_desc *desc,
+			 struct list_head *frames);
 bool edunic_dma_to_peer(struct edunic_priv *peer,
 			const struct edunic_frame *frame);
 int edunic_tx_clean(struct edunic_priv *priv, int budget);

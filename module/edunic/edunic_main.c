@@ -133,7 +133,7 @@ static const struct net_device_ops edunic_netdev_ops = {
 };
 
 #define EDUNIC_FEATURES	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM | \
-			 NETIF_F_HIGHDMA)
+			 NETIF_F_HIGHDMA | NETIF_F_TSO | NETIF_F_TSO6)
 
 static void edunic_setup(struct net_device *dev)
 {
@@ -147,7 +147,7 @@ static void edunic_setup(struct net_device *dev)
 	dev->max_mtu = EDUNIC_MAX_MTU;
 	dev->hw_features = EDUNIC_FEATURES;
 	dev->features |= EDUNIC_FEATURES;
-	dev->vlan_features = dev->features;
+	dev->vlan_features = dev->features & ~(NETIF_F_TSO | NETIF_F_TSO6);
 
 	priv->dev = dev;
 	priv->tx_ring_size = EDUNIC_RING_DEFAULT;

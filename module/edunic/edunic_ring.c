@@ -108,7 +108,8 @@ netdev_tx_t edunic_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct edunic_tx_desc *desc;
 	u8 flags = 0;
 
-	if (unlikely(skb->len > EDUNIC_MAX_FRAME || !tx->desc))
+	if (unlikely((skb->len > EDUNIC_MAX_FRAME && !skb_is_gso(skb)) ||
+		     !tx->desc))
 		goto drop;
 
 	/*
@@ -116,8 +117,9 @@ netdev_tx_t edunic_xmit(struct sk_buff *skb, struct net_device *dev)
 	 * the NIC (CHECKSUM_PARTIAL). A real NIC sums the bytes while its DMA
 	 * reads them; this one does the same sum here and says so in the
 	 * descriptor, so the receiver knows the checksum was made by hardware.
+	 * A TSO segment gets its checksums when it is cut into frames.
 	 */
-	if (skb->ip_summed == CHECKSUM_PARTIAL) {
+	if (skb->ip_summed == CHECKSUM_PARTIAL && !skb_is_gso(skb)) {
 		if (skb_checksum_help(skb))
 			goto drop;
 		flags |= EDUNIC_DESC_CSUM_BY_NIC;
@@ -167,10 +169,9 @@ drop:
  * The skb may be scattered over pages (NETIF_F_SG); the copy gathers it.
  * Ethernet frames are at least 60 bytes before the FCS, so the MAC pads.
  */
-struct edunic_frame *edunic_dma_from_host(struct edunic_priv *priv,
-					  struct edunic_tx_desc *desc)
+static struct edunic_frame *edunic_frame_from_skb(const struct sk_buff *skb,
+						  u8 flags)
 {
-	struct sk_buff *skb = desc->skb;
 	u32 len = max_t(u32, skb->len, ETH_ZLEN);
 	struct edunic_frame *frame;
 
@@ -184,8 +185,56 @@ struct edunic_frame *edunic_dma_from_host(struct edunic_priv *priv,
 	}
 	memset(frame->data + skb->len, 0, len - skb->len);
 	frame->len = len;
-	frame->flags = desc->flags;
+	frame->flags = flags;
 	return frame;
+}
+
+/*
+ * TCP segmentation offload: the stack hands over one TCP segment of up to
+ * 64 KB and the NIC cuts it into frames that fit the MTU, each with its own
+ * IP and TCP headers and checksums. skb_gso_segment() does the cutting,
+ * as a NIC's firmware would; it is asked for complete checksums, so every
+ * frame carries one made by the "NIC".
+ */
+static int edunic_tso_segment(const struct edunic_tx_desc *desc,
+			      struct list_head *frames)
+{
+	struct sk_buff *segs, *seg, *next;
+	int n = 0;
+
+	segs = skb_gso_segment(desc->skb, NETIF_F_SG);
+	if (IS_ERR_OR_NULL(segs))
+		return 0;
+	skb_list_walk_safe(segs, seg, next) {
+		struct edunic_frame *frame = NULL;
+
+		skb_mark_not_on_list(seg);
+		if (seg->ip_summed != CHECKSUM_PARTIAL ||
+		    !skb_checksum_help(seg))
+			frame = edunic_frame_from_skb(seg,
+						      EDUNIC_DESC_CSUM_BY_NIC);
+		if (frame) {
+			list_add_tail(&frame->list, frames);
+			n++;
+		}
+		dev_consume_skb_any(seg);
+	}
+	return n;
+}
+
+/* The frames of one descriptor, appended to @frames; returns how many. */
+int edunic_dma_from_host(const struct edunic_tx_desc *desc,
+			 struct list_head *frames)
+{
+	struct edunic_frame *frame;
+
+	if (skb_is_gso(desc->skb))
+		return edunic_tso_segment(desc, frames);
+	frame = edunic_frame_from_skb(desc->skb, desc->flags);
+	if (!frame)
+		return 0;
+	list_add_tail(&frame->list, frames);
+	return 1;
 }
 
 /*

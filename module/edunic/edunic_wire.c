@@ -192,8 +192,9 @@ void edunic_hw_tx_run(struct edunic_priv *priv)
 		return;
 
 	while (tx->next_to_send != tx->next_to_use) {
+		struct edunic_frame *frame, *tmp;
 		struct edunic_tx_desc *desc;
-		struct edunic_frame *frame;
+		LIST_HEAD(frames);
 
 		if (rate_kbit && ktime_after(wire->free_at, now)) {
 			/* Still serialising the previous frame. */
@@ -212,20 +213,25 @@ void edunic_hw_tx_run(struct edunic_priv *priv)
 		}
 
 		desc = &tx->desc[tx->next_to_send % tx->size];
-		frame = edunic_dma_from_host(priv, desc);
+		if (!edunic_dma_from_host(desc, &frames)) {
+			u64_stats_update_begin(&st->syncp);
+			u64_stats_inc(&st->dma_errors);
+			u64_stats_update_end(&st->syncp);
+		}
 		tx->next_to_send++;
 		sent = true;
 
-		u64_stats_update_begin(&st->syncp);
-		if (frame) {
+		/* A TSO descriptor yields many frames, sent back to back. */
+		list_for_each_entry_safe(frame, tmp, &frames, list) {
+			list_del(&frame->list);
+			u64_stats_update_begin(&st->syncp);
 			u64_stats_inc(&st->packets);
-			u64_stats_add(&st->bytes, desc->len);
-		} else {
-			u64_stats_inc(&st->dma_errors);
+			u64_stats_add(&st->bytes, frame->len);
+			u64_stats_update_end(&st->syncp);
+			edunic_wire_send(priv, frame,
+					 rate_kbit && ktime_after(wire->free_at, now) ?
+					 wire->free_at : now, rate_kbit);
 		}
-		u64_stats_update_end(&st->syncp);
-		if (frame)
-			edunic_wire_send(priv, frame, now, rate_kbit);
 	}
 
 	edunic_wire_deliver_due(priv, now);

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 
 edunic_load
-ktap_header 9
+ktap_header 10
 
 check "pair between two namespaces" pair_up
 
@@ -155,5 +155,32 @@ test_offload()
 check "checksum offload on: NIC sums, receiver trusts it" test_offload on on yes
 check "tx-checksumming off: the stack sums, receiver verifies" test_offload off on no
 check "rx-checksumming off: receiver verifies the NIC's sums" test_offload on off no
+
+# tso_ratio on|off: frames per TX descriptor on edu0 during a TCP transfer, x10
+tso_ratio()
+{
+	local f0 d0 line
+
+	ethA -K edu0 tso "$1" >/dev/null || return 1
+	f0=$(counter "$NSA" edu0 tx_packets)
+	d0=$(counter "$NSA" edu0 tx_completed)
+	line=$(tcp_run "$NSA" "$NSB" $IPB $((2 << 20))) || return 1
+	sleep 0.5	# the last completions
+	echo $(( ($(counter "$NSA" edu0 tx_packets) - f0) * 10 /
+		 ($(counter "$NSA" edu0 tx_completed) - d0) ))
+}
+
+test_tso()
+{
+	local on off
+
+	on=$(tso_ratio on) || return 1
+	off=$(tso_ratio off) || return 1
+	ethA -K edu0 tso on >/dev/null
+	log "frames per descriptor x10: tso on $on, tso off $off"
+	expect "frames per descriptor x10, tso on" "$on" -ge 20 &&
+	expect "frames per descriptor x10, tso off" "$off" -eq 10
+}
+check "TSO: one descriptor leaves as many frames, bytes exact" test_tso
 
 ktap_finish
