@@ -158,6 +158,30 @@ static void edu_fin(struct sock *sk)
 	}
 }
 
+/*
+ * A small payload can arrive in a big buffer (over loopback the sender's
+ * whole skb comes along). The receive buffer is charged by truesize, so
+ * such a segment would close the window by far more than its size: copy
+ * the payload into a buffer of its own size first.
+ */
+static struct sk_buff *edu_condense(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *nskb;
+
+	if (skb->truesize <= 2 * SKB_TRUESIZE(skb->len) || !skb->len)
+		return skb;
+	nskb = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!nskb)
+		return skb;
+	if (skb_copy_bits(skb, 0, skb_put(nskb, skb->len), skb->len)) {
+		kfree_skb(nskb);
+		return skb;
+	}
+	memcpy(nskb->cb, skb->cb, sizeof(skb->cb));
+	consume_skb(skb);
+	return nskb;
+}
+
 /* Hand in-order payload to the application's receive queue. */
 static void edu_queue_rcv(struct sock *sk, struct sk_buff *skb, bool charge)
 {
@@ -300,6 +324,8 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 
+	skb = edu_condense(sk, skb);
+	cb = EDU_SKB_CB(skb);
 	if (cb->seq != es->rcv_nxt) {
 		/* Out of order: keep it and ask for the hole at once (RFC 5681 4.2). */
 		edu_ofo_insert(sk, skb);

@@ -633,7 +633,7 @@ static void edu_rcv_space_adjust(struct sock *sk)
 void edu_cleanup_rbuf(struct sock *sk, int copied)
 {
 	struct edu_sock *es = edu_sk(sk);
-	u32 cur, space;
+	u32 cur, space, step;
 
 	if (copied <= 0)
 		return;
@@ -645,6 +645,8 @@ void edu_cleanup_rbuf(struct sock *sk, int copied)
 		return;
 	cur = edu_receive_window_now(es);
 	space = edu_rcv_space(sk);
-	if (es->ack_pending || (space >= 2 * cur && space - cur >= es->rcv_mss))
+	/* The same step as receiver SWS avoidance in edu_select_window(). */
+	step = min_t(u32, es->rcv_mss, READ_ONCE(sk->sk_rcvbuf) / 4);
+	if (es->ack_pending || (space >= 2 * cur && space - cur >= step))
 		edu_send_ack(sk);
 }
