@@ -40,12 +40,16 @@ test_reject()
 }
 check "out-of-range values refused with a message" test_reject
 
-# udp_counted COUNT GAP_US: send, then set R (receiver's summary line) and
-# the deltas of edu0's emulation counters in D_<name>.
+# udp_counted KNOB VALUE COUNT GAP_US: with edu0's KNOB at VALUE, send
+# COUNT datagrams, then set R (the receiver's summary line) and the deltas
+# of edu0's counters in D_<name>; the knob is back at 0 afterwards.
 udp_counted()
 {
 	local names="tx_packets emul_lost emul_duplicated emul_reordered emul_corrupted"
-	local n b
+	local knob=$1 n b
+
+	emul "$knob" "$2" || return 1
+	shift 2
 
 	declare -gA B
 	for n in $names; do
@@ -58,13 +62,12 @@ udp_counted()
 		declare -g "D_$n=$(( $(counter "$NSA" edu0 "$n") - B[$n] ))"
 	done
 	D_crc=$(( $(counter "$NSB" edu1 rx_crc_errors) - b ))
+	emul "$knob" 0
 }
 
 test_loss_all()
 {
-	emul loss 100 || return 1
-	udp_counted 50 0
-	emul loss 0
+	udp_counted loss 100 50 0 || return 1
 	expect "received" "$(field "$R" received)" -eq 0 &&
 	expect "emul_lost" "$D_emul_lost" -eq 50 &&
 	expect "tx_packets" "$D_tx_packets" -eq 50
@@ -75,9 +78,7 @@ test_loss_some()
 {
 	local got
 
-	emul loss 30% || return 1
-	udp_counted 300 100
-	emul loss 0
+	udp_counted loss 30% 300 100 || return 1
 	got=$(field "$R" received)
 	expect "received" "$got" -ge 150 && expect "received" "$got" -le 270 &&
 	expect "received + lost" $((got + D_emul_lost)) -eq 300
@@ -86,9 +87,7 @@ check "loss 30%: about 70% arrive, the rest counted" test_loss_some
 
 test_duplicate()
 {
-	emul duplicate 100 || return 1
-	udp_counted 50 100
-	emul duplicate 0
+	udp_counted duplicate 100 50 100 || return 1
 	expect "received" "$(field "$R" received)" -eq 100 &&
 	expect "duplicates" "$(field "$R" duplicates)" -eq 50 &&
 	expect "emul_duplicated" "$D_emul_duplicated" -eq 50
@@ -97,9 +96,7 @@ check "duplicate 100%: every datagram arrives twice" test_duplicate
 
 test_reorder()
 {
-	emul reorder 30 || return 1
-	udp_counted 200 0
-	emul reorder 0
+	udp_counted reorder 30 200 0 || return 1
 	expect "reordered at the receiver" "$(field "$R" reordered)" -gt 0 &&
 	expect "emul_reordered" "$D_emul_reordered" -gt 0 &&
 	expect "duplicates" "$(field "$R" duplicates)" -eq 0
@@ -108,9 +105,7 @@ check "reorder 30%: datagrams overtake the held ones" test_reorder
 
 test_corrupt_all()
 {
-	emul corrupt 100 || return 1
-	udp_counted 30 100
-	emul corrupt 0
+	udp_counted corrupt 100 30 100 || return 1
 	expect "received" "$(field "$R" received)" -eq 0 &&
 	expect "emul_corrupted" "$D_emul_corrupted" -eq 30 &&
 	expect "edu1 rx_crc_errors" "$D_crc" -eq 30
