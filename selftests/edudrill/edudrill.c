@@ -56,6 +56,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/edu.h>
 
@@ -90,6 +92,8 @@ static int verbose;
 static const char *script_path;
 static int edu_family_nr = AF_EDU;
 static int tun_fd = -1;
+static int cap_fd = -1;			/* packet socket: kernel timestamps */
+static double real_minus_mono;		/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 static double t_start;			/* CLOCK_MONOTONIC of script time 0 */
 static struct in_addr local_addr, remote_addr;
 
@@ -270,6 +274,8 @@ struct segspec {
 	bool bad_csum;
 	bool raw_csum;		/* "csum N": this value in the field */
 	int csum_proto;		/* pseudo-header protocol, 0: IPPROTO_EDU */
+	bool has_pattern;	/* payload as if it started at this seq */
+	uint32_t pattern;
 	uint16_t csum;
 	int doff;		/* raw data offset, -1: computed */
 	int trunc;		/* cut the segment to this many bytes, -1: no */
@@ -457,7 +463,7 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 	for (tok = strtok_r(p, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
 		static const char *const valued[] = {
 			"ack", "win", "doff", "trunc", "reserved", "rport", "lport",
-			"csum", "csum_proto", NULL
+			"csum", "csum_proto", "pattern", NULL
 		};
 		const char *const *k;
 		char *val = NULL;
@@ -485,6 +491,9 @@ static int parse_segment(int ln, char *p, struct segspec *s)
 			s->trunc = v;
 		} else if (!strcmp(tok, "reserved")) {
 			s->reserved = v;
+		} else if (!strcmp(tok, "pattern")) {
+			s->pattern = v;
+			s->has_pattern = true;
 		} else if (!strcmp(tok, "csum_proto")) {
 			s->csum_proto = v;
 		} else if (!strcmp(tok, "csum")) {
@@ -669,6 +678,7 @@ static int parse_line(int ln, char *line, struct event *ev)
 			return -1;
 		if (ev->type == EV_EXPECT && (ev->seg.bad_csum || ev->seg.doff >= 0 ||
 					       ev->seg.raw_csum || ev->seg.csum_proto ||
+					       ev->seg.has_pattern ||
 					       ev->seg.trunc >= 0 || ev->seg.reserved))
 			return parse_error(ln, "bad_csum/doff/trunc/reserved are for '<' lines");
 	} else if (*p == '`') {
@@ -976,20 +986,74 @@ static int qhead, qtail;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond;
 
+/*
+ * One outgoing packet from the capture socket, stamped by the kernel when
+ * it was handed to the TUN device (dev_queue_xmit_nit), so the time does
+ * not depend on how soon this thread got to run. -1: not an outgoing one.
+ */
+static ssize_t read_captured(uint8_t *buf, size_t len, double *t)
+{
+	char ctrl[256];
+	struct sockaddr_ll from;
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	};
+	struct cmsghdr *cm;
+	ssize_t n = recvmsg(cap_fd, &msg, MSG_DONTWAIT);
+
+	*t = now();
+	if (n < 0 || from.sll_pkttype != PACKET_OUTGOING)
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			double kt;
+
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			kt = ts.tv_sec + ts.tv_nsec / 1e9 - real_minus_mono;
+			if (verbose > 1)
+				diag("  capture: read at %.3f, kernel stamp %.3f",
+				     st(*t), st(kt));
+			if (kt > 0 && kt <= *t)
+				*t = kt;
+		}
+	}
+	return n;
+}
+
 static void *reader(void *arg)
 {
 	uint8_t buf[PKT_MAX];
-	struct pollfd pfd = { .fd = tun_fd, .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = tun_fd, .events = POLLIN },
+		{ .fd = cap_fd, .events = POLLIN },
+	};
 
 	for (;;) {
 		const struct iphdr_min *iph = (const void *)buf;
 		ssize_t n;
 		double t;
 
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		if (poll(pfd, cap_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
 			break;
-		n = read(tun_fd, buf, sizeof(buf));
-		t = now();
+		if (cap_fd >= 0) {
+			/* the TUN queue only needs draining; the copy with the
+			 * kernel's timestamp comes from the capture socket */
+			if (pfd[0].revents & POLLIN)
+				while (read(tun_fd, buf, sizeof(buf)) > 0)
+					;
+			if (!(pfd[1].revents & POLLIN))
+				continue;
+			n = read_captured(buf, sizeof(buf), &t);
+			if (n < 0)
+				continue;
+		} else {
+			n = read(tun_fd, buf, sizeof(buf));
+			t = now();
+		}
 		if (n < 0) {
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
@@ -1263,8 +1327,8 @@ static void do_inject(struct event *ev)
 	h->reserved = htons(s->reserved);
 	memcpy(pkt + 20 + EDU_HDR_LEN, opts, olen);
 	for (i = 0; i < (int)s->len; i++)	/* SYN takes the first number */
-		pkt[20 + EDU_HDR_LEN + olen + i] =
-			remote_byte(s->seq + i + ((s->flags & EDU_FLAG_SYN) ? 1 : 0));
+		pkt[20 + EDU_HDR_LEN + olen + i] = remote_byte(i + (s->has_pattern ?
+			s->pattern : s->seq + ((s->flags & EDU_FLAG_SYN) ? 1 : 0)));
 	if (s->trunc >= 0 && s->trunc < seglen)
 		seglen = s->trunc;
 	if (seglen >= 18) {
@@ -1474,6 +1538,11 @@ static void do_expect(struct event *ev, double lo, double hi)
 	if (!ev->any_time && p.t < lo - tolerance)
 		fail(ev, "sent too early: at %.3f, expected %.3f..%.3f (tolerance %.3f)",
 		     st(p.t), st(lo), st(hi), tolerance);
+	/* the whole guest may have stalled past the deadline; the kernel's
+	 * timestamp still tells when the segment really left */
+	if (!ev->any_time && p.t > deadline)
+		fail(ev, "sent too late: at %.3f, expected %.3f..%.3f (%.3f late allowed)",
+		     st(p.t), st(lo), st(hi), deadline - hi);
 	prev_t = p.t;
 	free(p.data);
 }
@@ -1875,6 +1944,38 @@ static int ifreq_ioctl(int s, unsigned long req, struct ifreq *ifr)
 	return ioctl(s, req, ifr) ? -errno : 0;
 }
 
+/*
+ * A packet socket on the TUN device sees every segment the stack sends
+ * with the kernel's transmit timestamp. Best effort: without it the
+ * reader stamps packets when it reads them from the TUN device.
+ */
+static void setup_capture(void)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = if_nametoindex(TUN_NAME),
+	};
+	struct timespec r, m;
+	int one = 1, fd;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	if (fd < 0)
+		return;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one))) {
+		close(fd);
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	real_minus_mono = (r.tv_sec - m.tv_sec) + (r.tv_nsec - m.tv_nsec) / 1e9;
+	cap_fd = move_high(fd);
+	fcntl(tun_fd, F_SETFL, fcntl(tun_fd, F_GETFL) | O_NONBLOCK);
+	if (verbose)
+		diag("capturing with kernel timestamps on %s", TUN_NAME);
+}
+
 static int setup_netns(void)
 {
 	struct ifreq ifr;
@@ -1926,6 +2027,7 @@ static int setup_netns(void)
 		diag("configuring %s: %s", TUN_NAME, strerror(-r));
 		return -1;
 	}
+	setup_capture();
 	for (i = 0; i < nsysctls; i++) {
 		snprintf(path, sizeof(path), "/proc/sys/net/edu/%.63s", sysctls[i].name);
 		r = write_file(path, sysctls[i].value);

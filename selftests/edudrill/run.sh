@@ -38,16 +38,35 @@ fi
 
 if [ $# -gt 0 ]; then
 	SCRIPTS=("$@")
+	META=()
 else
 	SCRIPTS=(scripts/*.pkt)
+	META=(meta/*.pkt)
 fi
 
 echo "TAP version 13"
-echo "1..${#SCRIPTS[@]}"
+echo "1..$((${#META[@]} + ${#SCRIPTS[@]}))"
 n=0
 failed=0
 flaky=0
 start=$(date +%s)
+
+# The checker itself: each meta/ script is wrong on purpose and must fail
+# (exit 1, not a syntax error), or a pass below would mean nothing.
+for s in "${META[@]}"; do
+	n=$((n + 1))
+	name=meta-$(basename "$s" .pkt)
+	out=$(timeout 60 ./edudrill -t "$TOL" "$s" 2>&1)
+	rc=$?
+	if [ $rc -eq 1 ]; then
+		echo "ok $n $name # fails as it must"
+	else
+		echo "$out" | sed 's/^\([^#]\)/# \1/'
+		echo "# $name: exit status $rc, expected 1 (the check did not catch it)"
+		echo "not ok $n $name"
+		failed=$((failed + 1))
+	fi
+done
 for s in "${SCRIPTS[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$s" .pkt)
@@ -62,10 +81,12 @@ for s in "${SCRIPTS[@]}"; do
 		first=$out
 		out=$(timeout 180 ./edudrill -t "$TOL" "$s" 2>&1)
 		rc=$?
+		echo "$first" | sed 's/^\([^#]\)/# \1/'
 		if [ $rc -eq 0 ]; then
-			echo "$first" | sed 's/^\([^#]\)/# \1/'
 			echo "# $name: FLAKY, failed as above, passed on the second run"
 			flaky=$((flaky + 1))
+		else
+			echo "# $name: failed again on the second run:"
 		fi
 	fi
 	t1=$(date +%s.%N)
