@@ -130,14 +130,14 @@ static int edu_listen(struct socket *sock, int backlog)
 			goto out;
 	}
 	spin_lock_bh(&es->accept_lock);
-	es->listening = 1;
+	es->listening = true;
 	es->syn_count = 0;
 	spin_unlock_bh(&es->accept_lock);
 	sk->sk_ack_backlog = 0;
 	edu_set_state(sk, EDU_LISTEN);
 	err = edu_hash_listener(sk);
 	if (err) {
-		es->listening = 0;
+		es->listening = false;
 		edu_set_state(sk, EDU_CLOSE);
 	}
 out:
@@ -167,7 +167,7 @@ static int edu_accept(struct socket *sock, struct socket *newsock, int flags,
 					       struct edu_sock, child_node);
 		if (ces) {
 			list_del_init(&ces->child_node);
-			ces->in_accept_q = 0;
+			ces->in_accept_q = false;
 			sk_acceptq_removed(sk);
 		}
 		spin_unlock_bh(&es->accept_lock);

@@ -166,9 +166,13 @@ struct edu_sock {
 	u8	wscale_ok:1,
 		nodelay:1,
 		fin_queued:1,	/* FIN is on the send queue */
-		ack_pending:1,	/* a delayed ACK is owed */
-		listening:1,	/* accept queue open (under accept_lock) */
-		in_accept_q:1;	/* child: on accept_queue, not syn_queue */
+		ack_pending:1;	/* a delayed ACK is owed */
+	/*
+	 * Not bitfields: these two change under accept_lock, the bits above
+	 * under the socket lock, and a bitfield write rewrites its neighbours.
+	 */
+	bool	listening;	/* accept queue open */
+	bool	in_accept_q;	/* child: on accept_queue, not syn_queue */
 
 	/* Timers (edu_timer.c) */
 	struct timer_list rtx_timer;	/* retransmission or persist */

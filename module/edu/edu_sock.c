@@ -105,7 +105,7 @@ static bool edu_detach_from_parent(struct sock *sk)
 			sk_acceptq_removed(parent);
 		else
 			pes->syn_count--;
-		es->in_accept_q = 0;
+		es->in_accept_q = false;
 		owned = true;
 	}
 	spin_unlock_bh(&pes->accept_lock);
@@ -128,7 +128,7 @@ void edu_child_established(struct sock *sk)
 		list_move_tail(&es->child_node, &pes->accept_queue);
 		pes->syn_count--;
 		sk_acceptq_added(parent);
-		es->in_accept_q = 1;
+		es->in_accept_q = true;
 	}
 	spin_unlock_bh(&pes->accept_lock);
 	parent->sk_data_ready(parent);
@@ -211,7 +211,7 @@ void edu_stop_listen(struct sock *sk)
 	struct edu_sock *es = edu_sk(sk), *c;
 
 	spin_lock_bh(&es->accept_lock);
-	es->listening = 0;
+	es->listening = false;
 	spin_unlock_bh(&es->accept_lock);
 	edu_unhash(sk);
 	edu_set_state(sk, EDU_CLOSE);
@@ -232,7 +232,7 @@ void edu_stop_listen(struct sock *sk)
 				sk_acceptq_removed(sk);
 			else
 				es->syn_count--;
-			c->in_accept_q = 0;
+			c->in_accept_q = false;
 			sock_hold((struct sock *)c);
 		}
 		spin_unlock_bh(&es->accept_lock);
