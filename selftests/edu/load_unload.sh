@@ -20,8 +20,24 @@ trap cleanup_netns EXIT
 ktap_header 4
 
 # The tests before us may have left it loaded: start from a clean slate.
-if [ -d /sys/module/af_edu ]; then
-	rmmod af_edu || { log "af_edu is busy before the test"; }
+# Their namespaces are gone, but the kernel frees a namespace in the
+# background, so give the module a moment to be released.
+unload_wait()	# seconds
+{
+	local i
+
+	for i in $(seq $(($1 * 10))); do
+		[ -d /sys/module/af_edu ] || return 0
+		rmmod af_edu 2>/dev/null && return 0
+		sleep 0.1
+	done
+	log "af_edu still in use after $1 s: refcnt $(cat /sys/module/af_edu/refcnt)"
+	cat /proc/net/edu 2>/dev/null | sed 's/^/#   /'
+	return 1
+}
+if ! unload_wait 20; then
+	ktap_result 1 "unload_at_start"
+	ktap_finish
 fi
 
 # 1. insmod/rmmod without traffic

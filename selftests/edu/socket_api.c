@@ -301,6 +301,46 @@ TEST_F(api, bind_errors)
 	close(fd2);
 }
 
+/*
+ * A server that closes first leaves its port in TIME_WAIT: a new listener
+ * may take the port only with SO_REUSEADDR (set on both sockets).
+ */
+TEST_F(api, bind_reuseaddr_time_wait)
+{
+	struct sockaddr_in a = mkaddr(self->fam, "127.0.0.1", 0);
+	socklen_t len = sizeof(a);
+	char buf[8];
+	int l, c, s, n;
+
+	l = stream(self->fam, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, set_int(l, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, bind(l, (void *)&a, sizeof(a)));
+	ASSERT_EQ(0, listen(l, 4));
+	ASSERT_EQ(0, getsockname(l, (void *)&a, &len));
+	c = stream(self->fam, 0);
+	ASSERT_EQ(0, connect(c, (void *)&a, sizeof(a)));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	close(l);
+	/* the server closes first and ends in TIME_WAIT */
+	close(s);
+	EXPECT_EQ(0, recv(c, buf, sizeof(buf), 0));
+	close(c);
+	edu_msleep(100);
+
+	n = stream(self->fam, 0);
+	ASSERT_LE(0, n);
+	EXPECT_EQ(-1, bind(n, (void *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRINUSE, errno);
+	close(n);
+	n = stream(self->fam, 0);
+	ASSERT_EQ(0, set_int(n, SOL_SOCKET, SO_REUSEADDR, 1));
+	EXPECT_EQ(0, bind(n, (void *)&a, sizeof(a))) TH_LOG("%s", strerror(errno));
+	EXPECT_EQ(0, listen(n, 4));
+	close(n);
+}
+
 TEST_F(api, bind_privileged_port)
 {
 	struct sockaddr_in a = mkaddr(self->fam, "127.0.0.1", 80);
