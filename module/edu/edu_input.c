@@ -786,7 +786,8 @@ static void edu_evict_oldest(struct sock *sk)
 	EDU_INC_STATS(sock_net(sk), DROP_SYN_FLOOD);
 	local_bh_disable();
 	bh_lock_sock_nested((struct sock *)victim);
-	edu_abort_child((struct sock *)victim, true);
+	/* Silently: an RST to a spoofed source is only backscatter. */
+	edu_abort_child((struct sock *)victim, false);
 	bh_unlock_sock((struct sock *)victim);
 	local_bh_enable();
 	sock_put((struct sock *)victim);
