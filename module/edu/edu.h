@@ -10,6 +10,7 @@
  *   edu_sockopt.c SOL_EDU options, edu_info
  *   edu_hash.c   bind table, listener table, 4-tuple lookup, TIME_WAIT
  *   edu_input.c  SEGMENT ARRIVES (RFC 9293 3.10.7), the state machine
+ *   edu_listen.c passive open: children, half-open limit, SYN cookies
  *   edu_output.c building and sending segments, Nagle, windows
  *   edu_csum.c   pseudo-header checksum, offload
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
@@ -211,6 +212,7 @@ struct edu_sock {
 	struct list_head syn_queue;	/* SYN_RECEIVED children */
 	struct list_head accept_queue;	/* ESTABLISHED, not accepted yet */
 	u32		syn_count;
+	unsigned long	last_evict;	/* jiffies; SYN cookies accepted after */
 	/* Child: place in the parent's lists, the parent (holds a ref) */
 	struct list_head child_node;
 	struct sock	*parent;
@@ -286,6 +288,7 @@ enum edu_mib {
 	EDU_MIB_DROP_OLD_ACK,
 	EDU_MIB_DROP_RST_INVALID,
 	EDU_MIB_DROP_SYN_FLOOD,		/* half-open limit: oldest evicted */
+	EDU_MIB_SYN_COOKIES_OK,		/* evicted child rebuilt from a cookie */
 	EDU_MIB_DROP_ACCEPT_OVERFLOW,
 	EDU_MIB_DROP_BACKLOG,		/* socket backlog full */
 	EDU_MIB_DROP_RCVBUF,		/* receive buffer full */
@@ -399,6 +402,10 @@ int edu_rcv(struct sk_buff *skb);
 int edu_err(struct sk_buff *skb, u32 info);
 int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb);
 bool edu_tw_rcv(struct edu_tw *tw, struct sk_buff *skb);
+
+/* edu_listen.c */
+void edu_conn_request(struct sock *sk, struct sk_buff *skb);
+bool edu_cookie_ack(struct sock *sk, struct sk_buff *skb);
 
 /* edu_output.c */
 void edu_set_mss(struct sock *sk, u16 peer_mss);

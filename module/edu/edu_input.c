@@ -474,8 +474,6 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 }
 
 /* RFC 9293 3.10.7.2: LISTEN. */
-static void edu_conn_request(struct sock *sk, struct sk_buff *skb);
-
 static void edu_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
@@ -485,7 +483,10 @@ static void edu_listen_rcv(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	if (cb->flags & EDU_FLAG_ACK) {
-		/* Nothing was sent from a listener: any ACK is bad. */
+		/* The handshake of a child evicted by a SYN flood? */
+		if (!(cb->flags & EDU_FLAG_SYN) && edu_cookie_ack(sk, skb))
+			return;
+		/* Nothing was sent from a listener: any other ACK is bad. */
 		edu_send_reset_reply(sock_net(sk), skb);
 		edu_drop(sk, skb, EDU_MIB_DROP_BAD_ACK);
 		return;
@@ -761,153 +762,6 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 int edu_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	return edu_rcv_state_process(sk, skb);
-}
-
-/*
- * Evict the oldest half-open child of a listener: a SYN flood can fill
- * the half-open list, but every new SYN then replaces the oldest entry,
- * so a real client that completes its handshake quickly still gets in.
- */
-static void edu_evict_oldest(struct sock *sk)
-{
-	struct edu_sock *les = edu_sk(sk), *victim;
-
-	spin_lock_bh(&les->accept_lock);
-	victim = list_first_entry_or_null(&les->syn_queue, struct edu_sock,
-					  child_node);
-	if (victim) {
-		list_del_init(&victim->child_node);
-		les->syn_count--;
-		sock_hold((struct sock *)victim);
-	}
-	spin_unlock_bh(&les->accept_lock);
-	if (!victim)
-		return;
-	EDU_INC_STATS(sock_net(sk), DROP_SYN_FLOOD);
-	local_bh_disable();
-	bh_lock_sock_nested((struct sock *)victim);
-	/* Silently: an RST to a spoofed source is only backscatter. */
-	edu_abort_child((struct sock *)victim, false);
-	bh_unlock_sock((struct sock *)victim);
-	local_bh_enable();
-	sock_put((struct sock *)victim);
-}
-
-/*
- * A SYN for a listener: create the child socket in SYN-RECEIVED, put it
- * in the 4-tuple table and on the listener's half-open list, and answer
- * with SYN,ACK (RFC 9293 3.10.7.2).
- */
-static void edu_conn_request(struct sock *sk, struct sk_buff *skb)
-{
-	struct edu_net *en = edu_pernet(sock_net(sk));
-	struct edu_sock *les = edu_sk(sk), *ces;
-	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
-	const struct eduhdr *th = (struct eduhdr *)skb_transport_header(skb);
-	const struct iphdr *iph = ip_hdr(skb);
-	struct inet_sock *cinet;
-	struct sock *child;
-	bool queued = false;
-
-	if (sk_acceptq_is_full(sk)) {
-		EDU_INC_STATS(sock_net(sk), DROP_ACCEPT_OVERFLOW);
-		return;
-	}
-	if (READ_ONCE(les->syn_count) >= READ_ONCE(en->max_syn_backlog))
-		edu_evict_oldest(sk);
-
-	child = sk_alloc(sock_net(sk), edu_family, GFP_ATOMIC, &edu_prot, 0);
-	if (!child) {
-		EDU_INC_STATS(sock_net(sk), DROP_NOMEM);
-		return;
-	}
-	sock_init_data(NULL, child);
-	edu_init_tcb(child);
-	ces = edu_sk(child);
-	cinet = inet_sk(child);
-
-	/* Inherit what the application set on the listener. */
-	child->sk_rcvbuf = sk->sk_rcvbuf;
-	child->sk_sndbuf = sk->sk_sndbuf;
-	child->sk_userlocks = sk->sk_userlocks & ~SOCK_BINDADDR_LOCK;
-	child->sk_reuse = sk->sk_reuse;
-	child->sk_bound_dev_if = sk->sk_bound_dev_if;
-	child->sk_mark = sk->sk_mark;
-	child->sk_priority = sk->sk_priority;
-	child->sk_rcvtimeo = sk->sk_rcvtimeo;
-	child->sk_sndtimeo = sk->sk_sndtimeo;
-	child->sk_lingertime = sk->sk_lingertime;
-	child->sk_uid = sk->sk_uid;
-	if (sock_flag(sk, SOCK_LINGER))
-		sock_set_flag(child, SOCK_LINGER);
-	if (sock_flag(sk, SOCK_KEEPOPEN))
-		sock_set_flag(child, SOCK_KEEPOPEN);
-	ces->nodelay = les->nodelay;
-	ces->user_mss = les->user_mss;
-	ces->ca_ops = les->ca_ops;
-	edu_cong_init(child);
-
-	cinet->inet_rcv_saddr = iph->daddr;
-	cinet->inet_saddr = iph->daddr;
-	cinet->inet_daddr = iph->saddr;
-	cinet->inet_dport = th->source;
-	edu_bind_child(child, inet_sk(sk)->inet_num);
-
-	ces->irs = cb->seq;
-	ces->rcv_nxt = cb->seq + 1;
-	ces->rcv_wup = ces->rcv_nxt;
-	ces->copied_seq = ces->rcv_nxt;
-	ces->rcvq_seq = ces->rcv_nxt;
-	ces->rcvq_time = jiffies;
-	if (cb->opt_wscale != 0xff) {
-		ces->wscale_ok = 1;
-		ces->snd_wscale = cb->opt_wscale;
-		ces->rcv_wscale = edu_choose_wscale(child);
-	}
-	ces->snd_wnd = cb->window;
-	ces->max_window = ces->snd_wnd;
-	ces->snd_wl1 = cb->seq;
-	ces->iss = edu_isn(cinet->inet_saddr, cinet->inet_daddr,
-			   cinet->inet_sport, cinet->inet_dport);
-	ces->snd_una = ces->iss;
-	ces->snd_nxt = ces->iss;
-	ces->snd_max = ces->iss;
-	ces->write_seq = ces->iss;
-	ces->high_seq = ces->iss;
-	ces->snd_wl2 = ces->iss;
-	ces->rcv_tstamp = jiffies;
-	edu_set_state(child, EDU_SYN_RECV);
-
-	local_bh_disable();
-	bh_lock_sock_nested(child);
-	if (edu_route_connected(child))
-		goto abort;
-	edu_set_mss(child, cb->opt_mss ? : EDU_DEFAULT_MSS);
-
-	sock_hold(sk);
-	ces->parent = sk;
-	spin_lock_bh(&les->accept_lock);
-	if (les->listening) {
-		list_add_tail(&ces->child_node, &les->syn_queue);
-		les->syn_count++;
-		queued = true;
-	}
-	spin_unlock_bh(&les->accept_lock);
-	if (!queued)
-		goto abort;
-	if (edu_hash_established(child) || edu_queue_syn(child, EDU_FLAG_SYN)) {
-		/* Remove it again; edu_done() does that via the parent. */
-		edu_done(child);
-		goto out;
-	}
-	EDU_INC_STATS(sock_net(sk), PASSIVE_OPENS);
-	goto out;
-
-abort:
-	edu_abort_child(child, false);
-out:
-	bh_unlock_sock(child);
-	local_bh_enable();
 }
 
 /*

@@ -41,6 +41,7 @@ const char *const edu_mib_names[EDU_MIB_MAX] = {
 	[EDU_MIB_DROP_OLD_ACK]		= "DropOldAck",
 	[EDU_MIB_DROP_RST_INVALID]	= "DropRstInvalid",
 	[EDU_MIB_DROP_SYN_FLOOD]	= "DropSynFlood",
+	[EDU_MIB_SYN_COOKIES_OK]	= "SynCookiesAccepted",
 	[EDU_MIB_DROP_ACCEPT_OVERFLOW]	= "DropAcceptOverflow",
 	[EDU_MIB_DROP_BACKLOG]		= "DropBacklog",
 	[EDU_MIB_DROP_RCVBUF]		= "DropRcvbuf",
