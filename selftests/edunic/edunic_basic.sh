@@ -120,7 +120,7 @@ test_vlan()
 	ip -n "$NSB" addr add 10.78.0.2/24 dev edu1.7
 	ip -n "$NSA" link set edu0.7 up
 	ip -n "$NSB" link set edu1.7 up
-	ping_ok "$NSA" 10.78.0.2 3 -s 1472 -i 0.2 -W 5 ||
+	ping_ok "$NSA" 10.78.0.2 3 -s 1472 -i 0.2 ||
 		{ cat "$TMPD/ping"; return 1; }
 	expect "edu0 tx_dropped" "$(ip -n "$NSA" -s link show edu0 |
 		awk '/TX:/ { getline; print $4; exit }')" -eq 0

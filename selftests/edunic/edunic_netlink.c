@@ -24,6 +24,9 @@
 
 #include "kselftest_harness.h"
 
+/* Seconds per test: a KASAN kernel under TCG is slow. */
+#define EDUNIC_TEST_TIMEOUT	300
+
 #define DEV0	"ednl0"
 #define DEV1	"ednl1"
 
@@ -256,7 +259,7 @@ FIXTURE_TEARDOWN(pair)
 	close(self->fd);
 }
 
-TEST_F(pair, both_ends_exist_and_die_together)
+TEST_F_TIMEOUT(pair, both_ends_exist_and_die_together, EDUNIC_TEST_TIMEOUT)
 {
 	ASSERT_NE(0, if_nametoindex(DEV0));
 	ASSERT_NE(0, if_nametoindex(DEV1));
@@ -265,7 +268,7 @@ TEST_F(pair, both_ends_exist_and_die_together)
 	EXPECT_EQ(0, if_nametoindex(DEV1));
 }
 
-TEST_F(pair, peer_name_in_use_is_eexist)
+TEST_F_TIMEOUT(pair, peer_name_in_use_is_eexist, EDUNIC_TEST_TIMEOUT)
 {
 	EXPECT_EQ(-EEXIST, edunic_add(self->fd, "ednl2", DEV1, 0, 0, 0,
 				      self->msg));
@@ -273,14 +276,14 @@ TEST_F(pair, peer_name_in_use_is_eexist)
 	EXPECT_EQ(0, if_nametoindex("ednl2"));
 }
 
-TEST_F(pair, device_name_in_use_leaves_no_peer)
+TEST_F_TIMEOUT(pair, device_name_in_use_leaves_no_peer, EDUNIC_TEST_TIMEOUT)
 {
 	EXPECT_EQ(-EEXIST, edunic_add(self->fd, DEV0, "ednl2", 0, 0, 0,
 				      self->msg));
 	EXPECT_EQ(0, if_nametoindex("ednl2"));
 }
 
-TEST_F(pair, probability_over_100_percent_is_einval)
+TEST_F_TIMEOUT(pair, probability_over_100_percent_is_einval, EDUNIC_TEST_TIMEOUT)
 {
 	static const int attrs[] = {
 		IFLA_EDUNIC_LOSS, IFLA_EDUNIC_DUPLICATE, IFLA_EDUNIC_REORDER,
@@ -302,7 +305,7 @@ TEST_F(pair, probability_over_100_percent_is_einval)
 	EXPECT_EQ(0, if_nametoindex("ednl3"));
 }
 
-TEST_F(pair, delay_over_10s_is_einval)
+TEST_F_TIMEOUT(pair, delay_over_10s_is_einval, EDUNIC_TEST_TIMEOUT)
 {
 	__u32 us = EDUNIC_DELAY_MAX_US + 1;
 
@@ -313,7 +316,7 @@ TEST_F(pair, delay_over_10s_is_einval)
 					 &us, 4, self->msg));
 }
 
-TEST_F(pair, settings_read_back_per_device)
+TEST_F_TIMEOUT(pair, settings_read_back_per_device, EDUNIC_TEST_TIMEOUT)
 {
 	__u32 loss = 123456, rate = 10000;
 
@@ -327,7 +330,7 @@ TEST_F(pair, settings_read_back_per_device)
 	EXPECT_EQ(0, edunic_get(self->fd, DEV1, IFLA_EDUNIC_LOSS));
 }
 
-TEST_F(pair, changing_the_peer_is_eopnotsupp)
+TEST_F_TIMEOUT(pair, changing_the_peer_is_eopnotsupp, EDUNIC_TEST_TIMEOUT)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 
@@ -335,14 +338,14 @@ TEST_F(pair, changing_the_peer_is_eopnotsupp)
 					     &ifi, sizeof(ifi), self->msg));
 }
 
-TEST_F(pair, mtu_over_1500_is_einval)
+TEST_F_TIMEOUT(pair, mtu_over_1500_is_einval, EDUNIC_TEST_TIMEOUT)
 {
 	EXPECT_EQ(-EINVAL, edunic_add(self->fd, "ednl2", "ednl3", 0, 0, 9000,
 				      self->msg));
 	EXPECT_EQ(0, if_nametoindex("ednl2"));
 }
 
-TEST_F(pair, ring_sizes_checked)
+TEST_F_TIMEOUT(pair, ring_sizes_checked, EDUNIC_TEST_TIMEOUT)
 {
 	struct ethtool_ringparam r = { .cmd = ETHTOOL_GRINGPARAM };
 
@@ -356,7 +359,7 @@ TEST_F(pair, ring_sizes_checked)
 	EXPECT_EQ(4096, r.rx_max_pending);
 }
 
-TEST_F(pair, coalescing_checked)
+TEST_F_TIMEOUT(pair, coalescing_checked, EDUNIC_TEST_TIMEOUT)
 {
 	struct ethtool_coalesce c = { .cmd = ETHTOOL_GCOALESCE };
 

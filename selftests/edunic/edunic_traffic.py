@@ -7,7 +7,7 @@
   tcp-send HOST PORT BYTES       send BYTES pseudo-random bytes, print
                                  "bytes N sha256 HEX seconds S mbit R"
   udp-recv PORT IDLE             count numbered datagrams until IDLE seconds
-                                 pass without one, print
+                                 pass without one, or SIGTERM, print
                                  "received N unique U reordered R duplicates D"
   udp-send HOST PORT COUNT [GAP_US]
                                  send COUNT datagrams numbered 0..COUNT-1
@@ -15,6 +15,7 @@
 import errno
 import hashlib
 import os
+import signal
 import socket
 import struct
 import sys
@@ -67,26 +68,50 @@ def tcp_send(host, port, nbytes):
           f"mbit {nbytes * 8 / secs / 1e6:.2f}", flush=True)
 
 
+class Stop(Exception):
+    pass
+
+
+def stop(signum, frame):
+    raise Stop()
+
+
 def udp_recv(port, idle):
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
     sock.bind(("0.0.0.0", port))
+    # SIGTERM (the sender is done): read what is queued, then report.
+    signal.signal(signal.SIGTERM, stop)
     print("ready", flush=True)
-    seen, received, reordered, highest = set(), 0, 0, -1
-    sock.settimeout(max(idle, 5.0))	# the sender may be slow to start
-    while True:
-        try:
-            data = sock.recv(2048)
-        except socket.timeout:
-            break
-        sock.settimeout(idle)
+    seen, count = set(), {"received": 0, "reordered": 0, "highest": -1}
+
+    def note(data):
         seq = struct.unpack("!I", data[:4])[0]
-        received += 1
-        if seq < highest:
-            reordered += 1
-        highest = max(highest, seq)
+        count["received"] += 1
+        if seq < count["highest"]:
+            count["reordered"] += 1
+        count["highest"] = max(count["highest"], seq)
         seen.add(seq)
-    print(f"received {received} unique {len(seen)} reordered {reordered} "
+
+    sock.settimeout(120)		# the first datagram: the sender may be slow
+    try:
+        while True:
+            try:
+                data = sock.recv(2048)
+            except socket.timeout:
+                break
+            sock.settimeout(idle)
+            note(data)
+    except Stop:
+        sock.setblocking(False)
+        while True:
+            try:
+                note(sock.recv(2048))
+            except BlockingIOError:
+                break
+    received = count["received"]
+    print(f"received {received} unique {len(seen)} "
+          f"reordered {count['reordered']} "
           f"duplicates {received - len(seen)}", flush=True)
 
 
