@@ -11,6 +11,7 @@
  * connection attempts), real clients must still connect and be served.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #define NCONN	300
 #define ROUNDS	3
 #define MSGLEN	1000
+#define NBACKLOG	8
 
 FIXTURE(conc) {
 	int fam;
@@ -193,6 +195,82 @@ TEST_F_TIMEOUT(conc, many_connections, 300)
 	for (i = 0; i < NCONN; i++)
 		close(fds[i]);
 	TH_LOG("%d x %d echoes in %.2f s", NCONN, ROUNDS, edu_now() - t0);
+}
+
+/*
+ * More clients than the listen backlog holds, nobody accepting for a
+ * second. Linux TCP drops what does not fit and may even lose an idle
+ * client for good (its half-open entry expires), so the checks are what
+ * TCP guarantees: at least backlog + 1 connections come through, each
+ * accepted socket really talks to its client, and afterwards the listener
+ * takes a new client at once.
+ */
+TEST_F_TIMEOUT(conc, backlog_overflow, 120)
+{
+	struct sockaddr_in a, peer;
+	socklen_t len = sizeof(a);
+	int l, i, s, n = 0, fds[NBACKLOG], ports[NBACKLOG];
+	char c;
+	double t0;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = self->fam;
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	l = socket(self->fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, bind(l, (void *)&a, sizeof(a)));
+	ASSERT_EQ(0, listen(l, 2));
+	ASSERT_EQ(0, getsockname(l, (void *)&a, &len));
+	for (i = 0; i < NBACKLOG; i++) {
+		fds[i] = socket(self->fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		ASSERT_LE(0, fds[i]);
+		if (connect(fds[i], (void *)&a, sizeof(a))) {
+			ASSERT_EQ(EINPROGRESS, errno);
+		}
+		len = sizeof(peer);
+		ASSERT_EQ(0, getsockname(fds[i], (void *)&peer, &len));
+		ports[i] = peer.sin_port;
+	}
+	edu_msleep(1000);
+	t0 = edu_now();
+	ASSERT_EQ(0, fcntl(l, F_SETFL, O_NONBLOCK));
+	while (n < NBACKLOG && edu_now() - t0 < 8) {
+		len = sizeof(peer);
+		s = accept(l, (void *)&peer, &len);
+		if (s < 0) {
+			ASSERT_EQ(EAGAIN, errno);
+			poll(&(struct pollfd){ .fd = l, .events = POLLIN }, 1, 100);
+			continue;
+		}
+		n++;
+		/* the accepted socket reaches the client it names */
+		for (i = 0; i < NBACKLOG && ports[i] != peer.sin_port; i++)
+			;
+		ASSERT_GT(NBACKLOG, i) TH_LOG("accepted an unknown client");
+		EXPECT_EQ(1, send(s, "x", 1, 0));
+		EXPECT_EQ(1, poll(&(struct pollfd){ .fd = fds[i],
+						    .events = POLLIN }, 1, 5000));
+		EXPECT_EQ(1, recv(fds[i], &c, 1, 0));
+		close(s);
+	}
+	TH_LOG("%d of %d accepted in %.1f s", n, NBACKLOG, edu_now() - t0);
+	EXPECT_LE(3, n);
+	for (i = 0; i < NBACKLOG; i++)
+		close(fds[i]);
+
+	/* a newcomer is served promptly */
+	t0 = edu_now();
+	i = socket(self->fam, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ASSERT_LE(0, i);
+	ASSERT_EQ(0, connect(i, (void *)&a, sizeof(a)));
+	ASSERT_EQ(1, poll(&(struct pollfd){ .fd = l, .events = POLLIN }, 1,
+			  5000));
+	s = accept(l, NULL, NULL);
+	ASSERT_LE(0, s);
+	EXPECT_GE(3.0, edu_now() - t0);
+	close(s);
+	close(i);
+	close(l);
 }
 
 struct flood {

@@ -424,6 +424,43 @@ TEST_F(api, ephemeral_ports)
 	close(l);
 }
 
+/* With four local ports to choose from, the fifth connection has none. */
+TEST_F(api, ephemeral_ports_exhausted)
+{
+	struct sockaddr_in a;
+	int l, i, lo, fds[5], acc[4];
+
+	/* the listener's own port must not come out of the small range */
+	l = make_listener(self->fam, &a);
+	ASSERT_LE(0, l);
+	lo = ntohs(a.sin_port) / 4 == 40000 / 4 ? 50000 : 40000;
+	if (variant->edu) {
+		ASSERT_EQ(0, edu_sh("echo %d > /proc/sys/net/edu/port_low && "
+				    "echo %d > /proc/sys/net/edu/port_high",
+				    lo, lo + 3));
+	} else {
+		ASSERT_EQ(0, edu_sh("echo %d %d > "
+				    "/proc/sys/net/ipv4/ip_local_port_range",
+				    lo, lo + 3));
+	}
+	for (i = 0; i < 4; i++) {
+		fds[i] = stream(self->fam, 0);
+		ASSERT_EQ(0, connect(fds[i], (void *)&a, sizeof(a)))
+			TH_LOG("connection %d: %s", i, strerror(errno));
+		acc[i] = accept(l, NULL, NULL);
+		ASSERT_LE(0, acc[i]);
+	}
+	fds[4] = stream(self->fam, 0);
+	EXPECT_EQ(-1, connect(fds[4], (void *)&a, sizeof(a)));
+	EXPECT_EQ(EADDRNOTAVAIL, errno);
+	for (i = 0; i < 4; i++) {
+		close(fds[i]);
+		close(acc[i]);
+	}
+	close(fds[4]);
+	close(l);
+}
+
 TEST_F(api, listen_accept)
 {
 	struct sockaddr_in a, peer;

@@ -407,6 +407,120 @@ TEST_F(sm, simultaneous_open)
 	close(y);
 }
 
+/* Write @val to the variant's sysctl: net.edu.@edu or net.ipv4.@tcp. */
+static int knob(bool edu, const char *edu_name, const char *tcp_name,
+		const char *val)
+{
+	return edu_sh("echo %s > /proc/sys/net/%s/%s", val,
+		      edu ? "edu" : "ipv4", edu ? edu_name : tcp_name);
+}
+
+static int lo_loss_all(void)
+{
+	return edu_sh("tc qdisc add dev lo root netem loss 100%% 2>/dev/null");
+}
+
+/*
+ * An established connection whose peer falls silent: the retransmission
+ * timer backs off, gives up after the configured retries, and the
+ * connection ends with ETIMEDOUT (RFC 9293 3.8.3, R2).
+ */
+TEST_F(sm, retransmission_gives_up)
+{
+	char buf[1000] = { 0 };
+	double t0, dt;
+	int c, s;
+
+	ASSERT_EQ(0, knob(variant->edu, "retries", "tcp_retries2", "3"));
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	if (lo_loss_all())
+		SKIP(return, "tc netem not available");
+	t0 = edu_now();
+	ASSERT_EQ(sizeof(buf), send(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(-1, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	dt = edu_now() - t0;
+	TH_LOG("gave up after %.1f s", dt);
+	EXPECT_LE(1.0, dt);
+	EXPECT_GE(30.0, dt);
+	EXPECT_STATE(EDU_CLOSE, xstate(variant->edu, c));
+	close(c);
+	close(s);
+}
+
+/* Keepalive probes find a silent peer and end the connection. */
+TEST_F(sm, keepalive_timeout)
+{
+	char buf[16];
+	double t0, dt;
+	int c, s, one = 1;
+
+	if (variant->edu) {
+		ASSERT_EQ(0, knob(true, "keepalive_time_ms", NULL, "1000"));
+		ASSERT_EQ(0, knob(true, "keepalive_intvl_ms", NULL, "500"));
+		ASSERT_EQ(0, knob(true, "keepalive_probes", NULL, "2"));
+	}
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	if (!variant->edu) {
+		ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &one,
+					sizeof(one)));
+		ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &one,
+					sizeof(one)));
+		one = 2;
+		ASSERT_EQ(0, setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &one,
+					sizeof(one)));
+		one = 1;
+	}
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)));
+	/* an idle connection that answers its probes stays up */
+	edu_msleep(2500);
+	EXPECT_STATE(EDU_ESTABLISHED, xstate(variant->edu, c));
+	if (variant->edu)
+		EXPECT_LT(0, edu_stat("KeepaliveProbes"));
+	if (lo_loss_all())
+		SKIP(return, "tc netem not available");
+	t0 = edu_now();
+	EXPECT_EQ(-1, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	dt = edu_now() - t0;
+	TH_LOG("keepalive gave up after %.1f s", dt);
+	EXPECT_GE(15.0, dt);
+	close(c);
+	close(s);
+}
+
+/*
+ * An orphaned FIN_WAIT2 (closed by the application, peer never closes)
+ * does not live forever: it goes after the FIN-WAIT-2 timeout.
+ */
+TEST_F(sm, fin_wait2_timeout)
+{
+	int c, s, cport, sport, st;
+	double t0;
+
+	ASSERT_EQ(0, knob(variant->edu, "fin_timeout_ms", "tcp_fin_timeout",
+			  variant->edu ? "1000" : "1"));
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	cport = port_of(c);
+	sport = port_of(s);
+	close(c);
+	t0 = edu_now();
+	EXPECT_STATE(EDU_FIN_WAIT2,
+		     wait_proc_state(self->proc, cport, sport, EDU_FIN_WAIT2,
+				     2000));
+	EXPECT_STATE(EDU_CLOSE_WAIT, xstate(variant->edu, s));
+	do {
+		st = edu_proc_state(self->proc, cport, sport);
+		if (st != EDU_FIN_WAIT2)
+			break;
+		edu_msleep(20);
+	} while (edu_now() - t0 < 10);
+	TH_LOG("FIN_WAIT2 left after %.2f s (state now %s)", edu_now() - t0,
+	       sname(st));
+	EXPECT_NE(EDU_FIN_WAIT2, st);
+	close(s);
+}
+
 /* The MSL knob: a sysctl under net.edu or a module parameter. */
 static int read_msl_ms(char *path, size_t len)
 {
