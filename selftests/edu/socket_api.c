@@ -550,6 +550,21 @@ TEST_F(api, connect_refused)
 	/* SO_ERROR clears the error it reports */
 	EXPECT_EQ(0, get_int(c, SOL_SOCKET, SO_ERROR));
 	close(c);
+
+	/* a refused socket may try again, and succeed once someone listens */
+	c = stream(self->fam, 0);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(-1, connect(c, (void *)&a, sizeof(a)));
+	EXPECT_EQ(ECONNREFUSED, errno);
+	l = stream(self->fam, 0);
+	ASSERT_EQ(0, set_int(l, SOL_SOCKET, SO_REUSEADDR, 1));
+	ASSERT_EQ(0, bind(l, (void *)&a, sizeof(a)));
+	ASSERT_EQ(0, listen(l, 1));
+	EXPECT_EQ(0, connect(c, (void *)&a, sizeof(a))) TH_LOG("%s",
+							      strerror(errno));
+	EXPECT_EQ(EDU_ESTABLISHED, xstate(variant->edu, c));
+	close(c);
+	close(l);
 }
 
 TEST_F(api, connect_nonblocking)
@@ -640,6 +655,16 @@ TEST_F(api, recv_flags)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 
+	/* a zero-length send sends nothing and says so */
+	EXPECT_EQ(0, send(c, out, 0, 0));
+	EXPECT_EQ(-1, recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	EXPECT_EQ(EAGAIN, errno);
+
+	/* MSG_WAITALL settles for less when the stream ends */
+	ASSERT_EQ(100, send(c, out, 100, 0));
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	EXPECT_EQ(100, recv(s, buf, sizeof(buf), MSG_WAITALL));
+
 	/* after the peer closes, recv() returns 0, again and again */
 	close(c);
 	EXPECT_EQ(0, recv(s, buf, sizeof(buf), 0));
@@ -666,6 +691,79 @@ static int send_until_error(int fd, int flags)
 		edu_msleep(10);
 	}
 	return 0;
+}
+
+/* Closing with unread data aborts the connection (RFC 2525 2.17). */
+TEST_F(api, close_with_unread_data_resets)
+{
+	char buf[64];
+	int c, s, i;
+
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	ASSERT_EQ(10, send(c, "0123456789", 10, 0));
+	for (i = 0; i < 100; i++) {
+		int v = 0;
+
+		ASSERT_EQ(0, ioctl(s, SIOCINQ, &v));
+		if (v == 10)
+			break;
+		edu_msleep(10);
+	}
+	close(s);
+	EXPECT_EQ(-1, recv(c, buf, sizeof(buf), 0));
+	EXPECT_EQ(ECONNRESET, errno);
+	close(c);
+}
+
+/* SO_RCVLOWAT: not readable until that many bytes are queued. */
+TEST_F(api, rcvlowat)
+{
+	char buf[256] = { 0 };
+	int c, s;
+
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	ASSERT_EQ(0, set_int(s, SOL_SOCKET, SO_RCVLOWAT, 100));
+	EXPECT_EQ(100, get_int(s, SOL_SOCKET, SO_RCVLOWAT));
+	ASSERT_EQ(50, send(c, buf, 50, 0));
+	EXPECT_EQ(0, poll1(s, POLLIN, 300));
+	ASSERT_EQ(60, send(c, buf, 60, 0));
+	EXPECT_EQ(POLLIN, poll1(s, POLLIN, 2000));
+	EXPECT_EQ(110, recv(s, buf, sizeof(buf), 0));
+	close(c);
+	close(s);
+}
+
+/* One send() much larger than the send buffer: all of it, in order. */
+TEST_F(api, large_single_send)
+{
+	const size_t n = 8 << 20;
+	uint8_t *out = malloc(n), *in = malloc(n);
+	size_t got = 0, i;
+	int c, s, status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, out);
+	ASSERT_NE(NULL, in);
+	for (i = 0; i < n; i++)
+		out[i] = (i * 2654435761u) >> 13;
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(send(c, out, n, 0) == (ssize_t)n ? 0 : 1);
+	while (got < n) {
+		ssize_t r = recv(s, in + got, n - got, 0);
+
+		ASSERT_LT(0, r);
+		got += r;
+	}
+	EXPECT_EQ(0, memcmp(in, out, n));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(c);
+	close(s);
+	free(in);
+	free(out);
 }
 
 TEST_F(api, send_after_peer_close)
