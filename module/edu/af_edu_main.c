@@ -236,6 +236,8 @@ static int edu_do_connect(struct sock *sk, struct sockaddr_edu *usin)
 	if (!inet->inet_num) {
 		err = edu_get_port(sk, 0);
 		if (err) {
+			/* No ephemeral port left: as inet_hash_connect() says */
+			err = -EADDRNOTAVAIL;
 			ip_rt_put(rt);
 			goto failure;
 		}

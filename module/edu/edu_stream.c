@@ -233,8 +233,11 @@ __poll_t edu_poll(struct file *file, struct socket *sock,
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
 	if (state != EDU_SYN_SENT && state != EDU_SYN_RECV) {
+		/* Readable once SO_RCVLOWAT bytes (default 1) are queued. */
+		int avail = READ_ONCE(es->rcv_nxt) - READ_ONCE(es->copied_seq);
+
 		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) &&
-		    READ_ONCE(es->rcv_nxt) != READ_ONCE(es->copied_seq))
+		    avail >= max_t(int, READ_ONCE(sk->sk_rcvlowat), 1))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(sk->sk_shutdown & SEND_SHUTDOWN)) {
 			if (sk_stream_is_writeable(sk)) {
