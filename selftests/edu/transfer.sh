@@ -171,7 +171,10 @@ if [ $nic -eq 0 ] && new_netns "$NS1" && new_netns "$NS2" &&
 		ktap_result 1 edunic_impaired_edu
 	fi
 else
-	[ $nic -eq 0 ] && nic=1
+	if [ $nic -eq 0 ]; then
+		log "no edunic pair: is $IP_LIB_DIR/link_edunic.so built?"
+		nic=1
+	fi
 	for t in tcp edu impaired_edu; do
 		ktap_result $nic "edunic_$t" "edunic.ko not built"
 	done
