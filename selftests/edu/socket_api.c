@@ -693,6 +693,53 @@ static int send_until_error(int fd, int flags)
 	return 0;
 }
 
+/*
+ * close() with data still queued to send is a graceful close: the orphaned
+ * socket delivers every byte, then the FIN (RFC 9293 3.10.4).
+ */
+TEST_F(api, close_flushes_pending_data)
+{
+	const long total = 4 << 20;
+	static uint8_t buf[65536];
+	long got = 0;
+	int c, s, bad = 0, status;
+	ssize_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, make_pair(self->fam, &c, &s));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		static uint8_t out[4 << 20];
+		long i;
+
+		/* bytes count up mod 251 so a gap or a repeat shows */
+		for (i = 0; i < total; i++)
+			out[i] = i % 251;
+		/* returns with much of it still queued: the reader sleeps */
+		if (send(c, out, total, 0) != total)
+			_exit(1);
+		close(c);
+		_exit(0);
+	}
+	close(c);
+	edu_msleep(300);
+	while ((n = recv(s, buf, sizeof(buf), 0)) > 0) {
+		int i;
+
+		for (i = 0; i < n; i++)
+			bad += buf[i] != (got + i) % 251;
+		got += n;
+	}
+	EXPECT_EQ(0, n) TH_LOG("recv: %s after %ld of %ld bytes",
+			       strerror(errno), got, total);
+	EXPECT_EQ(total, got);
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(s);
+}
+
 /* Closing with unread data aborts the connection (RFC 2525 2.17). */
 TEST_F(api, close_with_unread_data_resets)
 {
