@@ -45,7 +45,7 @@ fi
 tb() {
 	local want=$1 what=$2 got
 	shift 2
-	scripts/vm-run --out build/vm-testbed "$@" > build/vm-testbed.log 2>&1
+	scripts/vm-run --out "build/vm-testbed-$want" "$@" > "build/vm-testbed-$want.log" 2>&1
 	got=$?
 	if [ "$got" -eq "$want" ]; then
 		echo "ok - testbed: $what (status $got)"
