@@ -11,7 +11,8 @@ set -euo pipefail
 CACHE=${AF_EDU_CACHE:-$HOME/.cache/af_edu}
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
       iproute2 ethtool tcpdump trace-cmd iperf3 linux-source-6.1 sparse
-      gcc make libc6-dev perl python3 cpio gzip kmod netcat-openbsd"
+      gcc make libc6-dev perl python3 cpio gzip kmod netcat-openbsd
+      iputils-ping procps psmisc"
 
 missing=""
 for p in $PKGS; do
