@@ -63,7 +63,7 @@ fi
 vmrc=0
 if [ -n "$KVER" ]; then
 	rm -f "$OUT/ksft.log"
-	scripts/vm-run --timeout "${AF_EDU_CHECK_TIMEOUT:-4200}" -- scripts/run-selftests.sh
+	scripts/vm-run --out "$OUT" --timeout "${AF_EDU_CHECK_TIMEOUT:-4200}" -- scripts/run-selftests.sh
 	vmrc=$?
 	if [ $vmrc -ne 0 ]; then
 		echo "not ok - vm: guest run failed (status $vmrc; dmesg in $OUT/dmesg.txt)" \

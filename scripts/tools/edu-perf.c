@@ -253,13 +253,20 @@ static int dial(int m, int sz)
 	struct hello h = { HELLO_MAGIC, m, sz, 0 };
 	struct sockaddr_in sa;
 	socklen_t len = make_addr(&sa, host);
-	int fd;
+	int fd, tries;
 
-	fd = socket(family(), SOCK_STREAM, 0);
-	if (fd < 0)
-		die("socket");
-	if (connect(fd, (struct sockaddr *)&sa, len))
-		die("connect");
+	/* The server may still be starting: retry a refused connect for 10 s. */
+	for (tries = 0;; tries++) {
+		fd = socket(family(), SOCK_STREAM, 0);
+		if (fd < 0)
+			die("socket");
+		if (!connect(fd, (struct sockaddr *)&sa, len))
+			break;
+		if (errno != ECONNREFUSED || tries == 100)
+			die("connect");
+		close(fd);
+		usleep(100000);
+	}
 	if (m != M_STREAM)
 		set_nodelay(fd);
 	if (write_full(fd, &h, sizeof(h)))
