@@ -401,6 +401,7 @@ void edu_tw_purge(struct net *net);
 int edu_rcv(struct sk_buff *skb);
 int edu_err(struct sk_buff *skb, u32 info);
 int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb);
+void edu_listen_rcv(struct sock *sk, struct sk_buff *skb);
 bool edu_tw_rcv(struct edu_tw *tw, struct sk_buff *skb);
 
 /* edu_listen.c */

@@ -474,7 +474,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 }
 
 /* RFC 9293 3.10.7.2: LISTEN. */
-static void edu_listen_rcv(struct sock *sk, struct sk_buff *skb)
+void edu_listen_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 
@@ -870,6 +870,18 @@ int edu_rcv(struct sk_buff *skb)
 		EDU_INC_STATS(net, DROP_NO_SOCKET);
 		edu_send_reset_reply(net, skb);
 		goto discard;
+	}
+
+	/*
+	 * A listener is served without its socket lock, as Linux TCP's are:
+	 * SYN processing only touches the child and the accept lists (under
+	 * accept_lock), so a flood is absorbed here in softirq instead of in
+	 * the backlog of whichever process happens to hold the listener.
+	 */
+	if (inet_sk_state_load(sk) == EDU_LISTEN) {
+		edu_listen_rcv(sk, skb);
+		sock_put(sk);
+		return 0;
 	}
 
 	/* Children we lock below (SYN processing) use the nested subclass. */

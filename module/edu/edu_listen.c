@@ -125,7 +125,8 @@ static void edu_evict_oldest(struct sock *sk)
 /*
  * A child for the connection @skb (a SYN, or the ACK of a cookie) opens,
  * in SYN-RECEIVED, routed, not yet on any list or table, so nobody else
- * can see it yet. NULL if it could not be made.
+ * can see it yet. NULL if it could not be made. The caller gets a
+ * reference of its own and drops it with sock_put() when done.
  */
 static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 				  u32 irs, u32 iss, u16 peer_mss, u8 peer_ws,
@@ -136,6 +137,7 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 	struct edu_sock *les = edu_sk(sk), *ces;
 	struct inet_sock *cinet;
 	struct sock *child;
+	int err;
 
 	child = sk_alloc(sock_net(sk), edu_family, GFP_ATOMIC, &edu_prot, 0);
 	if (!child) {
@@ -195,16 +197,23 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 	ces->snd_wl2 = iss;
 	ces->rcv_tstamp = jiffies;
 	edu_set_state(child, EDU_SYN_RECV);
+	/* The caller's reference: aborting the child must not free it yet. */
+	sock_hold(child);
 
-	if (edu_route_connected(child)) {
-		local_bh_disable();
-		bh_lock_sock_nested(child);
+	/* The route (sk_dst_cache) is read and written under the lock. */
+	local_bh_disable();
+	bh_lock_sock_nested(child);
+	err = edu_route_connected(child);
+	if (err)
 		edu_abort_child(child, false);
-		bh_unlock_sock(child);
-		local_bh_enable();
+	else
+		edu_set_mss(child, peer_mss);
+	bh_unlock_sock(child);
+	local_bh_enable();
+	if (err) {
+		sock_put(child);
 		return NULL;
 	}
-	edu_set_mss(child, peer_mss);
 	return child;
 }
 
@@ -269,6 +278,7 @@ void edu_conn_request(struct sock *sk, struct sk_buff *skb)
 out:
 	bh_unlock_sock(child);
 	local_bh_enable();
+	sock_put(child);
 }
 
 /*
@@ -331,5 +341,6 @@ bool edu_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	bh_unlock_sock(child);
 	local_bh_enable();
+	sock_put(child);
 	return true;
 }
