@@ -17,7 +17,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 TOP := $(abspath .)
 SRC_CACHE ?= $(HOME)/.cache/af_edu/linux-source-6.1
-SELFTEST_DIRS := selftests/edunic selftests/edu
+SELFTEST_DIRS := $(patsubst %/Makefile,%,$(wildcard selftests/*/Makefile))
 CHECKPATCH := perl $(SRC_CACHE)/scripts/checkpatch.pl --no-tree --quiet \
 	--ignore FILE_PATH_CHANGES
 C_FILES = $(shell find module uapi -name '*.[ch]' -not -name '*.mod.c' | sort)
