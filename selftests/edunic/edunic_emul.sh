@@ -173,23 +173,27 @@ check "jitter 50ms: RTTs spread around the delay" test_jitter
 # most), so that a slow (debug) kernel tests the shaper, not itself.
 test_rate()
 {
-	local line kbit got speed
+	local line kbit got speed waits
 
 	line=$(tcp_run "$NSA" "$NSB" $IPB $((1 << 20))) || return 1
 	kbit=$(awk -v m="$(field "$line" mbit)" \
 		'BEGIN { k = int(m * 250); print (k > 8000 ? 8000 : (k < 500 ? 500 : k)) }')
 	emul rate "${kbit}kbit" || return 1
 	speed=$(ip netns exec "$NSA" ethtool edu0 | awk '/Speed:/ { print $2 }')
+	waits=$(counter "$NSA" edu0 tx_rate_waits)
 	line=$(tcp_run "$NSA" "$NSB" $IPB $((512 << 10)))
 	local rc=$?
 
 	emul rate 0
+	waits=$(( $(counter "$NSA" edu0 tx_rate_waits) - waits ))
 	got=$(awk -v m="$(field "$line" mbit)" 'BEGIN { print int(m * 1000) }')
-	log "rate ${kbit}kbit: goodput ${got} kbit/s, ethtool speed $speed"
+	log "rate ${kbit}kbit: goodput ${got} kbit/s, ethtool speed $speed, tx_rate_waits +$waits"
+	# The floor is loose: a busy host may starve the guest for a while.
 	[ $rc -eq 0 ] &&
 	expect "ethtool speed" "$speed" = "$(( kbit >= 1000 ? kbit / 1000 : 1 ))Mb/s" &&
+	expect "tx_rate_waits" "$waits" -gt 0 &&
 	expect "goodput kbit/s" "$got" -le $((kbit * 105 / 100)) &&
-	expect "goodput kbit/s" "$got" -ge $((kbit / 4))
+	expect "goodput kbit/s" "$got" -ge $((kbit / 10))
 }
 check "rate: TCP goodput stays under the set rate" test_rate
 
