@@ -6,7 +6,9 @@
  * the files of af_edu.ko.
  *
  * Who does what:
- *   af_edu.c     socket calls (proto_ops), module init/exit
+ *   af_edu_main.c socket calls (proto_ops), module init/exit
+ *   edu_sock.c   socket life: TCB set-up, close, destroy, children
+ *   edu_stream.c sendmsg, recvmsg, poll
  *   edu_sockopt.c SOL_EDU options, edu_info
  *   edu_hash.c   bind table, listener table, 4-tuple lookup, TIME_WAIT
  *   edu_input.c  SEGMENT ARRIVES (RFC 9293 3.10.7), the state machine
@@ -32,7 +34,7 @@
 #include <net/netns/generic.h>
 #include <linux/edu.h>
 
-/* Module parameters (af_edu.c). */
+/* Module parameters (af_edu_main.c). */
 extern int edu_family;
 extern int edu_ipproto;
 
@@ -351,7 +353,7 @@ static inline void __edu_inc_stat(const struct net *net, enum edu_mib f)
 
 #define EDU_INC_STATS(net, f)	__edu_inc_stat(net, EDU_MIB_##f)
 
-/* af_edu.c */
+/* af_edu_main.c, edu_sock.c */
 extern struct proto edu_prot;
 void edu_set_state(struct sock *sk, int state);
 void edu_done(struct sock *sk);
