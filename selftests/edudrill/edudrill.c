@@ -2094,6 +2094,13 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage();
 	script_path = argv[optind];
+	/*
+	 * Scripts name file descriptors as the kernel hands them out, from 3
+	 * up, so nothing inherited may sit there (kselftest's runner passes
+	 * its own pipes as fds 3 and 4).
+	 */
+	for (opt = 3; opt < 1024; opt++)
+		close(opt);
 	inet_pton(AF_INET, LOCAL_ADDR, &local_addr);
 	inet_pton(AF_INET, REMOTE_ADDR, &remote_addr);
 

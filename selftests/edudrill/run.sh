@@ -7,7 +7,9 @@
 # slack on a slow machine, EDUDRILL_VERBOSE=1 to see every segment of a
 # failing script, EDUDRILL_KEEP_GOING=0 to stop at the first failure,
 # EDUDRILL_RETRY=0 not to give a failing script a second run.
-cd "$(dirname "$0")" || exit 1
+# kselftest runs us through a symlinked install tree: work from the real
+# directory so that the repository around it can be found.
+cd "$(dirname "$0")" && cd "$(pwd -P)" || exit 1
 KSFT_SKIP=4
 TOL=${EDUDRILL_TOLERANCE:-0.05}
 TOP=${AF_EDU_TOP:-$(cd ../.. && pwd)}
