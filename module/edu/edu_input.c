@@ -557,6 +557,7 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		rtt = edu_clean_acked(sk, cb->ack_seq);
 		if (rtt >= 0)
 			edu_rtt_sample(sk, rtt);
+		edu_rto_handshake_done(sk);	/* RFC 6298 5.7 */
 		es->retransmits = 0;
 		edu_stop_rtx(sk);
 		edu_set_state(sk, EDU_ESTABLISHED);
@@ -572,6 +573,47 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		edu_set_state(sk, EDU_SYN_RECV);
 		edu_retransmit_head(sk);
 	}
+	consume_skb(skb);
+}
+
+/*
+ * RFC 9293 3.5 figure 8, line 7: in SYN-RECEIVED (reached from SYN-SENT)
+ * the peer's SYN,ACK <SEQ=IRS><ACK=ISS+1> acknowledges our SYN. Its SYN
+ * is the one we already hold (RCV.NXT - 1), so the sequence check would
+ * reject it; Linux accepts it too (tcp_validate_incoming). Go to
+ * ESTABLISHED without answering: the peer has our SYN,ACK already. Any
+ * data on it is left for the peer to retransmit.
+ */
+static void edu_syn_recv_crossed_synack(struct sock *sk, struct sk_buff *skb)
+{
+	struct edu_sock *es = edu_sk(sk);
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+	long rtt;
+
+	if (es->parent && sk_acceptq_is_full(es->parent)) {
+		edu_drop(sk, skb, EDU_MIB_DROP_ACCEPT_OVERFLOW);
+		return;
+	}
+	es->rcv_tstamp = jiffies;
+	es->ka_probes = 0;
+	rtt = edu_clean_acked(sk, cb->ack_seq);
+	if (rtt >= 0)
+		edu_rtt_sample(sk, rtt);
+	es->retransmits = 0;
+	edu_stop_rtx(sk);
+	es->snd_wnd = cb->window;	/* a SYN's window is not scaled */
+	es->max_window = es->snd_wnd;
+	es->snd_wl1 = cb->seq;
+	es->snd_wl2 = cb->ack_seq;
+	edu_set_state(sk, EDU_ESTABLISHED);
+	edu_reset_keepalive(sk);
+	if (es->parent) {
+		edu_child_established(sk);
+	} else if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
+	edu_push_pending(sk, false);
 	consume_skb(skb);
 }
 
@@ -610,6 +652,16 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	    !(cb->flags & EDU_FLAG_ACK) && cb->seq == es->irs) {
 		edu_retransmit_head(sk);
 		consume_skb(skb);
+		return 0;
+	}
+
+	/* Simultaneous open: the peer's SYN,ACK crossed ours. */
+	if (sk->sk_state == EDU_SYN_RECV &&
+	    (cb->flags & (EDU_FLAG_SYN | EDU_FLAG_ACK | EDU_FLAG_RST)) ==
+	    (EDU_FLAG_SYN | EDU_FLAG_ACK) && cb->seq == es->irs &&
+	    edu_after(cb->ack_seq, es->snd_una) &&
+	    !edu_after(cb->ack_seq, es->snd_max)) {
+		edu_syn_recv_crossed_synack(sk, skb);
 		return 0;
 	}
 
@@ -676,6 +728,8 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			return 0;
 		}
 		edu_set_state(sk, EDU_ESTABLISHED);
+		/* RFC 6298 5.7; a repeated SYN,ACK gives no sample (Karn) */
+		edu_rto_handshake_done(sk);
 		es->snd_wnd = (u32)cb->window << es->snd_wscale;
 		es->max_window = es->snd_wnd;
 		es->snd_wl1 = cb->seq;
@@ -722,12 +776,14 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 
 	/* Seventh and eighth: payload and FIN. */
 	if (strip_data) {
-		if (pskb_trim(skb, 0)) {
-			edu_drop(sk, skb, EDU_MIB_DROP_NOMEM);
-			return 0;
-		}
-		cb->flags &= ~EDU_FLAG_FIN;
-		cb->end_seq = cb->seq;
+		/*
+		 * Zero receive window: the data is not taken, but RFC 9293
+		 * 3.8.6.1 still wants an ACK with RCV.NXT and the (zero)
+		 * window. That ACK is the answer to a zero-window probe.
+		 */
+		edu_send_ack(sk);
+		edu_drop(sk, skb, EDU_MIB_DROP_OUT_OF_WINDOW);
+		return 0;
 	}
 	if (cb->end_seq == cb->seq) {
 		consume_skb(skb);
