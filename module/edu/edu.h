@@ -63,6 +63,7 @@ static inline bool edu_between(u32 seq1, u32 seq2, u32 seq3)
 #define EDU_RTO_INIT	(HZ)		/* 2.1: initial RTO 1 s */
 #define EDU_RTO_MIN	(HZ / 5)	/* 2.4 allows less than 1 s; Linux uses 200 ms */
 #define EDU_RTO_MAX	(120 * HZ)	/* 2.5: an upper bound of at least 60 s */
+#define EDU_RTO_FALLBACK (3 * HZ)	/* 5.7: after a handshake timeout */
 #define EDU_DELACK_TIME	(HZ / 25)	/* 40 ms, RFC 9293 3.8.6.3 says < 0.5 s */
 #define EDU_PROBE_MIN	(HZ / 5)
 #define EDU_DEFAULT_MSS	536		/* RFC 9293 3.7.1 when no MSS option */
@@ -447,6 +448,7 @@ void edu_arm_delack(struct sock *sk);
 void edu_stop_delack(struct sock *sk);
 void edu_reset_keepalive(struct sock *sk);
 void edu_rtt_sample(struct sock *sk, long rtt_us);
+void edu_rto_handshake_done(struct sock *sk);
 
 /* edu_cong.c */
 const struct edu_congestion_ops *edu_find_congestion(const char *name);

@@ -54,6 +54,23 @@ void edu_rtt_sample(struct sock *sk, long rtt_us)
 			  EDU_RTO_MAX);
 }
 
+/*
+ * RFC 6298 5.7: if the retransmission timer expired while our SYN (or
+ * SYN,ACK) waited for its ACK, and Karn's rule left no RTT sample from
+ * the handshake, the RTO must be re-initialized to 3 s when data
+ * transmission begins, not kept at the backed-off 1 s initial value.
+ * Linux does the same (TCP_TIMEOUT_FALLBACK in tcp_init_metrics()).
+ * Call when the handshake completes, before the retransmission counter
+ * is cleared by the ACK.
+ */
+void edu_rto_handshake_done(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	if (es->retransmits && !es->srtt_us)
+		es->rto = EDU_RTO_FALLBACK;
+}
+
 /* ---- arming and stopping --------------------------------------------- */
 
 void edu_arm_rtx(struct sock *sk)
