@@ -599,6 +599,7 @@ static void edu_syn_recv_crossed_synack(struct sock *sk, struct sk_buff *skb)
 	rtt = edu_clean_acked(sk, cb->ack_seq);
 	if (rtt >= 0)
 		edu_rtt_sample(sk, rtt);
+	edu_rto_handshake_done(sk);
 	es->retransmits = 0;
 	edu_stop_rtx(sk);
 	es->snd_wnd = cb->window;	/* a SYN's window is not scaled */
