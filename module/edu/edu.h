@@ -18,7 +18,7 @@
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
  *   edu_cong.c   congestion window: Reno/NewReno (RFC 5681, 6582)
  *   edu_netns.c  per-namespace state, statistics
- *   edu_proc.c   /proc/net/edu and /proc/net/edu_stats
+ *   edu_proc.c   /proc/net/edu, /proc/net/edu_stats, /proc/net/edu_sockstat
  *   edu_sysctl.c net.edu.* knobs
  */
 #ifndef _EDU_H
@@ -170,7 +170,8 @@ struct edu_sock {
 	u8	wscale_ok:1,
 		nodelay:1,
 		fin_queued:1,	/* FIN is on the send queue */
-		ack_pending:1;	/* a delayed ACK is owed */
+		ack_pending:1,	/* a delayed ACK is owed */
+		orphan_counted:1; /* counted in edu_orphan_count */
 	/*
 	 * Not bitfields: these two change under accept_lock, the bits above
 	 * under the socket lock, and a bitfield write rewrites its neighbours.
@@ -184,6 +185,7 @@ struct edu_sock {
 	struct timer_list keepalive_timer;	/* also FIN_WAIT2 timeout */
 	u8	rtx_mode;		/* EDU_TIMER_* */
 	u8	retransmits;		/* consecutive expiries */
+	unsigned long retrans_stamp;	/* jiffies at the first of them */
 	u8	probes_out;		/* unanswered zero-window probes */
 	u8	ka_probes;		/* unanswered keepalive probes */
 	u32	rto;			/* jiffies */
@@ -327,6 +329,7 @@ struct edu_net {
 	int	msl_ms;
 	int	syn_retries;
 	int	retries;
+	int	orphan_retries;
 	int	fin_timeout_ms;
 	int	max_syn_backlog;
 	int	rmem_default;
@@ -359,6 +362,16 @@ extern struct proto edu_prot;
 void edu_set_state(struct sock *sk, int state);
 void edu_done(struct sock *sk);
 void edu_destroy_sock(struct sock *sk);
+void edu_orphan_account(struct sock *sk);
+
+/*
+ * Module-wide socket accounting, like /proc/net/sockstat's "alloc" and
+ * "orphan": every allocated socket holds a module reference, so these
+ * tell who keeps the module loaded.
+ */
+extern atomic_long_t edu_sockets_allocated;
+extern atomic_long_t edu_orphan_count;
+extern atomic_long_t edu_tw_count;
 void edu_init_tcb(struct sock *sk);
 void edu_child_established(struct sock *sk);
 void edu_abort_child(struct sock *child, bool send_rst);

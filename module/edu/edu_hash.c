@@ -137,6 +137,31 @@ void edu_put_port(struct sock *sk)
 	spin_unlock_bh(&en->lock);
 }
 
+/*
+ * Enter or leave a lookup table (listener or 4-tuple); "inuse" in
+ * /proc/net/edu_sockstat and /proc/net/protocols counts the sockets in
+ * them, as for TCP. Caller holds en->lock.
+ */
+static void edu_table_add(struct sock *sk, struct hlist_head *head)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	hlist_add_head(&es->hash_node, head);
+	es->hashed = true;
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, 1);
+}
+
+static void edu_table_del(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	if (es->hashed) {
+		hlist_del(&es->hash_node);
+		es->hashed = false;
+		sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	}
+}
+
 int edu_hash_listener(struct sock *sk)
 {
 	struct edu_net *en = edu_pernet(sock_net(sk));
@@ -154,8 +179,7 @@ int edu_hash_listener(struct sock *sk)
 			goto out;
 		}
 	}
-	hlist_add_head(&es->hash_node, head);
-	es->hashed = true;
+	edu_table_add(sk, head);
 	es->bind.listening = true;
 out:
 	spin_unlock_bh(&en->lock);
@@ -177,7 +201,7 @@ int edu_hash_established(struct sock *sk)
 {
 	struct edu_net *en = edu_pernet(sock_net(sk));
 	struct inet_sock *inet = inet_sk(sk);
-	struct edu_sock *es = edu_sk(sk), *other;
+	struct edu_sock *other;
 	struct edu_tw *tw;
 	u32 h = edu_ehashfn(inet->inet_rcv_saddr, inet->inet_num,
 			    inet->inet_daddr, inet->inet_dport);
@@ -201,8 +225,7 @@ int edu_hash_established(struct sock *sk)
 			goto out;
 		}
 	}
-	hlist_add_head(&es->hash_node, &en->ehash[h]);
-	es->hashed = true;
+	edu_table_add(sk, &en->ehash[h]);
 out:
 	spin_unlock_bh(&en->lock);
 	return err;
@@ -214,10 +237,7 @@ void edu_unhash(struct sock *sk)
 	struct edu_sock *es = edu_sk(sk);
 
 	spin_lock_bh(&en->lock);
-	if (es->hashed) {
-		hlist_del(&es->hash_node);
-		es->hashed = false;
-	}
+	edu_table_del(sk);
 	es->bind.listening = false;
 	spin_unlock_bh(&en->lock);
 }
@@ -295,10 +315,14 @@ struct edu_tw *edu_lookup_timewait(struct net *net, __be32 saddr,
 	return NULL;
 }
 
+atomic_long_t edu_tw_count;
+
 void edu_tw_put(struct edu_tw *tw)
 {
-	if (refcount_dec_and_test(&tw->refcnt))
+	if (refcount_dec_and_test(&tw->refcnt)) {
+		atomic_long_dec(&edu_tw_count);
 		kfree(tw);
+	}
 }
 
 /* Take @tw out of the tables; true if this call did it. */
@@ -388,14 +412,12 @@ void edu_time_wait(struct sock *sk)
 	tw->bind.reuse = sk->sk_reuse;
 	tw->bind.is_tw = true;
 	refcount_set(&tw->refcnt, 1);
+	atomic_long_inc(&edu_tw_count);
 	timer_setup(&tw->timer, edu_tw_timer, 0);
 	h = edu_ehashfn(tw->saddr, inet->inet_num, tw->daddr, tw->dport);
 
 	spin_lock_bh(&en->lock);
-	if (es->hashed) {
-		hlist_del(&es->hash_node);
-		es->hashed = false;
-	}
+	edu_table_del(sk);
 	if (es->bound) {
 		hlist_del(&es->bind.node);
 		es->bound = false;

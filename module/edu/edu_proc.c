@@ -3,6 +3,9 @@
  * /proc/net/edu       one line per socket, in the format of /proc/net/tcp
  *                     plus the congestion window and ssthresh
  * /proc/net/edu_stats "Name Value" counters: events and every drop reason
+ * /proc/net/edu_sockstat  sockets in use in this namespace, and module-wide
+ *                     the allocated sockets, orphans and TIME_WAIT entries,
+ *                     like the "TCP:" line of /proc/net/sockstat
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -90,21 +93,39 @@ static int edu_stats_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static int edu_sockstat_show(struct seq_file *seq, void *v)
+{
+	seq_printf(seq, "EDU: inuse %d orphan %ld tw %ld alloc %ld\n",
+		   sock_prot_inuse_get(seq_file_single_net(seq), &edu_prot),
+		   atomic_long_read(&edu_orphan_count),
+		   atomic_long_read(&edu_tw_count),
+		   atomic_long_read(&edu_sockets_allocated));
+	return 0;
+}
+
 int edu_proc_init_net(struct net *net)
 {
 	if (!proc_create_net_single("edu", 0444, net->proc_net,
 				    edu_seq_show, NULL))
 		return -ENOMEM;
 	if (!proc_create_net_single("edu_stats", 0444, net->proc_net,
-				    edu_stats_show, NULL)) {
-		remove_proc_entry("edu", net->proc_net);
-		return -ENOMEM;
-	}
+				    edu_stats_show, NULL))
+		goto out_edu;
+	if (!proc_create_net_single("edu_sockstat", 0444, net->proc_net,
+				    edu_sockstat_show, NULL))
+		goto out_stats;
 	return 0;
+
+out_stats:
+	remove_proc_entry("edu_stats", net->proc_net);
+out_edu:
+	remove_proc_entry("edu", net->proc_net);
+	return -ENOMEM;
 }
 
 void edu_proc_exit_net(struct net *net)
 {
+	remove_proc_entry("edu_sockstat", net->proc_net);
 	remove_proc_entry("edu_stats", net->proc_net);
 	remove_proc_entry("edu", net->proc_net);
 }

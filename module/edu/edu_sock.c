@@ -21,6 +21,9 @@
 #include <net/sock.h>
 #include "edu.h"
 
+atomic_long_t edu_sockets_allocated;
+atomic_long_t edu_orphan_count;
+
 void edu_set_state(struct sock *sk, int state)
 {
 	/* Release: lockless readers (poll) see the TCB the state implies. */
@@ -49,6 +52,30 @@ static void edu_write_space(struct sock *sk)
 	rcu_read_unlock();
 }
 
+/* The last reference is gone: the socket's memory is about to be freed. */
+static void edu_sock_destruct(struct sock *sk)
+{
+	if (edu_sk(sk)->orphan_counted)
+		atomic_long_dec(&edu_orphan_count);
+	atomic_long_dec(&edu_sockets_allocated);
+	inet_sock_destruct(sk);
+}
+
+/*
+ * close() left the connection to finish on its own (FIN_WAIT1, CLOSING,
+ * LAST_ACK, FIN_WAIT2): count it until it is freed, as TCP counts its
+ * orphans. Its timers bound its life (net.edu.retries, fin_timeout_ms).
+ */
+void edu_orphan_account(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+
+	if (!es->orphan_counted) {
+		es->orphan_counted = 1;
+		atomic_long_inc(&edu_orphan_count);
+	}
+}
+
 /* Common TCB set-up for new sockets and for children of a listener. */
 void edu_init_tcb(struct sock *sk)
 {
@@ -60,7 +87,8 @@ void edu_init_tcb(struct sock *sk)
 	sk->sk_protocol = edu_ipproto;
 	sk->sk_state = EDU_CLOSE;
 	sk->sk_write_space = edu_write_space;
-	sk->sk_destruct = inet_sock_destruct;
+	sk->sk_destruct = edu_sock_destruct;
+	atomic_long_inc(&edu_sockets_allocated);
 	sk->sk_backlog_rcv = edu_backlog_rcv;
 	sk->sk_rcvbuf = READ_ONCE(en->rmem_default);
 	sk->sk_sndbuf = READ_ONCE(en->wmem_default);
@@ -326,6 +354,7 @@ adjudge:
 	/* Did edu_done() destroy it while the backlog ran? */
 	if (state != EDU_CLOSE && sk->sk_state == EDU_CLOSE)
 		goto out;
+	edu_orphan_account(sk);
 	if (sk->sk_state == EDU_FIN_WAIT2) {
 		struct edu_net *en = edu_pernet(sock_net(sk));
 
