@@ -72,6 +72,7 @@ static int __net_init edu_net_init(struct net *net)
 	en->msl_ms = 1000;
 	en->syn_retries = 5;
 	en->retries = 8;
+	en->orphan_retries = 8;
 	en->fin_timeout_ms = 60000;
 	en->max_syn_backlog = 1024;
 	en->rmem_default = 131072;

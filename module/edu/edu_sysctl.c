@@ -3,6 +3,7 @@
  * net.edu.* sysctls, one set per network namespace, e.g.
  *   sysctl -w net.edu.msl_ms=500     (TIME_WAIT lasts 2 * MSL)
  *   sysctl -w net.edu.syn_retries=2  (connect() gives up sooner)
+ *   sysctl -w net.edu.orphan_retries=2 (closed connections give up sooner)
  */
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -28,6 +29,7 @@ static struct ctl_table edu_sysctl_template[] = {
 	EDU_SYSCTL(msl_ms, &edu_one, NULL),
 	EDU_SYSCTL(syn_retries, &edu_one, &edu_retries_max),
 	EDU_SYSCTL(retries, &edu_one, &edu_retries_max),
+	EDU_SYSCTL(orphan_retries, &edu_zero, &edu_retries_max),
 	EDU_SYSCTL(fin_timeout_ms, &edu_one, NULL),
 	EDU_SYSCTL(max_syn_backlog, &edu_one, NULL),
 	EDU_SYSCTL(rmem_default, &edu_one, NULL),

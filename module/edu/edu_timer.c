@@ -159,6 +159,36 @@ static void edu_write_err(struct sock *sk)
  * congestion window (RFC 5681 3.1), and go back: everything after
  * SND.UNA will be sent again as the congestion window opens.
  */
+/*
+ * How long @boundary retransmissions take when the RTO starts at its
+ * minimum and doubles up to EDU_RTO_MAX: the time an orphan may spend
+ * retransmitting (RFC 9293 3.8.3: R2 is a time, at least 100 s for data;
+ * Linux's retransmits_timed_out() reasons the same way). A peer that went
+ * away must not hold a closed connection, and the module, for the many
+ * minutes a backed-off RTO would take.
+ */
+static unsigned long edu_retries_timeout(unsigned int boundary)
+{
+	unsigned int thresh = ilog2(EDU_RTO_MAX / EDU_RTO_MIN);
+
+	if (boundary <= thresh)
+		return ((2UL << boundary) - 1) * EDU_RTO_MIN;
+	return ((2UL << thresh) - 1) * EDU_RTO_MIN +
+	       (boundary - thresh) * EDU_RTO_MAX;
+}
+
+/* Has an orphan retransmitted long enough (net.edu.orphan_retries)? */
+static bool edu_orphan_gives_up(struct sock *sk)
+{
+	int limit = READ_ONCE(edu_pernet(sock_net(sk))->orphan_retries);
+	struct edu_sock *es = edu_sk(sk);
+
+	if (es->retransmits >= limit)
+		return true;
+	return es->retransmits &&
+	       time_after(jiffies, es->retrans_stamp + edu_retries_timeout(limit));
+}
+
 static void edu_retransmit_timer(struct sock *sk)
 {
 	struct edu_net *en = edu_pernet(sock_net(sk));
@@ -173,10 +203,13 @@ static void edu_retransmit_timer(struct sock *sk)
 	EDU_INC_STATS(sock_net(sk), RTO);
 	limit = (1 << sk->sk_state) & (EDUF(EDU_SYN_SENT) | EDUF(EDU_SYN_RECV)) ?
 		READ_ONCE(en->syn_retries) : READ_ONCE(en->retries);
-	if (es->retransmits >= limit) {
+	if (es->retransmits >= limit ||
+	    (sock_flag(sk, SOCK_DEAD) && edu_orphan_gives_up(sk))) {
 		edu_write_err(sk);
 		return;
 	}
+	if (!es->retransmits)
+		es->retrans_stamp = jiffies;
 	es->retransmits++;
 	edu_cong_on_rto(sk);
 	es->rto = min_t(u32, es->rto * 2, EDU_RTO_MAX);
@@ -200,7 +233,7 @@ static void edu_probe_timer(struct sock *sk)
 		return;
 	/* An orphan must not wait forever on a peer that never reads. */
 	if (sock_flag(sk, SOCK_DEAD) &&
-	    es->probes_out >= READ_ONCE(en->retries)) {
+	    es->probes_out >= READ_ONCE(en->orphan_retries)) {
 		edu_send_reset(sk);
 		edu_write_err(sk);
 		return;
