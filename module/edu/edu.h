@@ -186,7 +186,8 @@ struct edu_sock {
 	u8	rtx_mode;		/* EDU_TIMER_* */
 	u8	retransmits;		/* consecutive expiries */
 	unsigned long retrans_stamp;	/* jiffies at the first of them */
-	u8	probes_out;		/* unanswered zero-window probes */
+	u8	probes_out;		/* zero-window probes: the backoff */
+	u8	probes_unanswered;	/* ... that no ACK answered */
 	u8	ka_probes;		/* unanswered keepalive probes */
 	u32	rto;			/* jiffies */
 	u32	srtt_us;		/* smoothed RTT, RFC 6298 SRTT */

@@ -448,6 +448,12 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 			es->max_window = nwin;
 	}
 
+	/*
+	 * A peer that answers our zero-window probes is alive, however long
+	 * its window stays shut (RFC 9293 3.8.6.1): only probes nobody
+	 * answers count towards giving up an orphan.
+	 */
+	es->probes_unanswered = 0;
 	if (ack == prior_una) {
 		if (cb->end_seq == cb->seq && !win_changed &&
 		    es->snd_max != es->snd_una)

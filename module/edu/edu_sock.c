@@ -395,6 +395,7 @@ int edu_disconnect(struct sock *sk)
 	es->ack_pending = 0;
 	es->retransmits = 0;
 	es->probes_out = 0;
+	es->probes_unanswered = 0;
 	es->srtt_us = 0;
 	es->rttvar_us = 0;
 	es->rto = EDU_RTO_INIT;

@@ -81,16 +81,21 @@ void edu_arm_rtx(struct sock *sk)
 	sk_reset_timer(sk, &es->rtx_timer, jiffies + es->rto);
 }
 
-/* Probe interval: RTO, doubled for every unanswered probe. */
+/* Probe interval: RTO, doubled for every probe while the window is shut. */
+static unsigned long edu_persist_interval(const struct edu_sock *es)
+{
+	unsigned long when = max_t(unsigned long, es->rto, EDU_PROBE_MIN);
+
+	return min_t(unsigned long, when << min_t(u8, es->probes_out, 10),
+		     EDU_RTO_MAX);
+}
+
 void edu_arm_persist(struct sock *sk)
 {
 	struct edu_sock *es = edu_sk(sk);
-	unsigned long when = max_t(unsigned long, es->rto, EDU_PROBE_MIN);
 
-	when = min_t(unsigned long, when << min_t(u8, es->probes_out, 10),
-		     EDU_RTO_MAX);
 	es->rtx_mode = EDU_TIMER_PERSIST;
-	sk_reset_timer(sk, &es->rtx_timer, jiffies + when);
+	sk_reset_timer(sk, &es->rtx_timer, jiffies + edu_persist_interval(es));
 }
 
 void edu_stop_rtx(struct sock *sk)
@@ -231,15 +236,22 @@ static void edu_probe_timer(struct sock *sk)
 	es->rtx_mode = EDU_TIMER_NONE;
 	if (!es->send_head || es->snd_max != es->snd_una)
 		return;
-	/* An orphan must not wait forever on a peer that never reads. */
+	/*
+	 * An orphan gives up on a peer that stopped answering, and also on
+	 * one that answers but never reads, once the backoff has reached
+	 * EDU_RTO_MAX (as Linux's tcp_probe_timer() does).
+	 */
 	if (sock_flag(sk, SOCK_DEAD) &&
-	    es->probes_out >= READ_ONCE(en->orphan_retries)) {
+	    (es->probes_unanswered >= READ_ONCE(en->orphan_retries) ||
+	     (edu_persist_interval(es) >= EDU_RTO_MAX &&
+	      es->probes_out >= READ_ONCE(en->orphan_retries)))) {
 		edu_send_reset(sk);
 		edu_write_err(sk);
 		return;
 	}
 	edu_send_probe(sk);
 	es->probes_out++;
+	es->probes_unanswered++;
 	es->zero_wnd_probes++;
 	EDU_INC_STATS(sock_net(sk), ZERO_WND_PROBES);
 	edu_arm_persist(sk);
