@@ -1982,6 +1982,28 @@ static void setup_capture(void)
 		diag("capturing with kernel timestamps on %s", TUN_NAME);
 }
 
+/*
+ * When the script is over, abort the AF_EDU sockets it left open: the
+ * remote end (the TUN device) goes away with this process, so a normal
+ * close would leave orphans retransmitting into nothing for up to
+ * net.edu.orphan_retries' worth of time, holding the module meanwhile.
+ */
+static void abort_open_sockets(void)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int fd, domain;
+	socklen_t len;
+
+	for (fd = 3; fd < 1024; fd++) {
+		len = sizeof(domain);
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+		    domain != edu_family_nr)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+}
+
 static int setup_netns(void)
 {
 	struct ifreq ifr;
@@ -2126,6 +2148,7 @@ int main(int argc, char **argv)
 
 	if (setup_netns())
 		return EXIT_FAIL;
+	atexit(abort_open_sockets);
 
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
