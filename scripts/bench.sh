@@ -4,10 +4,18 @@
 # make bench: boot the VM and measure, in one run, each path against its
 # reference. The VM is emulated (TCG), so absolute numbers mean little: read
 # the ratios. Prints a table; results also land in build/bench.json.
+# RUNS, SECS, BENCH_PATHS, BENCH_MODES and IDLE_CONNS are passed on to
+# scripts/bench-guest.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KVER=$(scripts/vm-build.sh | tail -n 1)
 export KVER
-scripts/vm-run --out build/vm-bench --timeout 3000 -- scripts/bench-guest.sh
-cp build/vm-bench/bench.json build/bench.json
+ENV=()
+for v in RUNS SECS BENCH_PATHS BENCH_MODES BENCH_IDLE_PATH IDLE_CONNS EDU_KO; do
+	# vm-run hands the guest one command line: quote each value.
+	[ -z "${!v:-}" ] || ENV+=("$(printf '%s=%q' "$v" "${!v}")")
+done
+OUT=${BENCH_OUT:-build/vm-bench}
+scripts/vm-run --out "$OUT" --timeout 3000 -- env "${ENV[@]}" scripts/bench-guest.sh
+cp "$OUT/bench.json" build/bench.json
 echo "results: build/bench.json"
