@@ -193,6 +193,7 @@ struct edu_sock {
 	u32	srtt_us;		/* smoothed RTT, RFC 6298 SRTT */
 	u32	rttvar_us;		/* RFC 6298 RTTVAR */
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
+	unsigned long delack_due;	/* jiffies: the owed ACK must go */
 
 	/* Send queue: sk_write_queue, send_head is the first unsent skb */
 	struct sk_buff *send_head;
@@ -459,7 +460,6 @@ void edu_arm_rtx(struct sock *sk);
 void edu_arm_persist(struct sock *sk);
 void edu_stop_rtx(struct sock *sk);
 void edu_arm_delack(struct sock *sk);
-void edu_stop_delack(struct sock *sk);
 void edu_reset_keepalive(struct sock *sk);
 void edu_rtt_sample(struct sock *sk, long rtt_us);
 void edu_rto_handshake_done(struct sock *sk);

@@ -355,12 +355,10 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 	 * wait up to 40 ms for data to piggyback on.
 	 */
 	if (had_ofo || es->rcv_bytes_since_ack >= 2 * es->mss ||
-	    es->rcv_bytes_since_ack >= es->rcv_wnd / 2) {
+	    es->rcv_bytes_since_ack >= es->rcv_wnd / 2)
 		edu_send_ack(sk);
-	} else {
-		es->ack_pending = 1;
+	else
 		edu_arm_delack(sk);
-	}
 }
 
 /*

@@ -157,9 +157,9 @@ static void edu_ack_sent(struct sock *sk)
 {
 	struct edu_sock *es = edu_sk(sk);
 
+	/* The delayed-ACK timer stays; it finds nothing owed (edu_timer.c). */
 	es->ack_pending = 0;
 	es->rcv_bytes_since_ack = 0;
-	edu_stop_delack(sk);
 }
 
 static int edu_syn_options(struct sock *sk, u8 *opt)
@@ -264,7 +264,6 @@ static void edu_send_bare(struct sock *sk, u32 seq)
 
 	if (!skb) {
 		/* Try again from the delayed-ACK timer. */
-		edu_sk(sk)->ack_pending = 1;
 		edu_arm_delack(sk);
 		return;
 	}

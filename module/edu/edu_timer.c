@@ -106,18 +106,22 @@ void edu_stop_rtx(struct sock *sk)
 	sk_stop_timer(sk, &es->rtx_timer);
 }
 
+/*
+ * An ACK is owed: send it by EDU_DELACK_TIME after the first segment not
+ * yet acknowledged. Sending an ACK only clears ack_pending and leaves the
+ * timer alone (Linux TCP does the same), so a bulk receiver does not stop
+ * and restart a timer for every second segment; a timer that fires before
+ * the ACK now owed is due goes back to sleep until then.
+ */
 void edu_arm_delack(struct sock *sk)
 {
 	struct edu_sock *es = edu_sk(sk);
 
+	if (!es->ack_pending)
+		es->delack_due = jiffies + EDU_DELACK_TIME;
+	es->ack_pending = 1;
 	if (!timer_pending(&es->delack_timer))
-		sk_reset_timer(sk, &es->delack_timer,
-			       jiffies + EDU_DELACK_TIME);
-}
-
-void edu_stop_delack(struct sock *sk)
-{
-	sk_stop_timer(sk, &edu_sk(sk)->delack_timer);
+		sk_reset_timer(sk, &es->delack_timer, es->delack_due);
 }
 
 /* (Re)start keepalive after activity, or stop it when it is off. */
@@ -292,7 +296,9 @@ static void edu_delack_timer_fn(struct timer_list *t)
 		sk_reset_timer(sk, &es->delack_timer, jiffies + EDU_TIMER_RETRY);
 		goto out;
 	}
-	if (es->ack_pending) {
+	if (es->ack_pending && time_before(jiffies, es->delack_due)) {
+		sk_reset_timer(sk, &es->delack_timer, es->delack_due);
+	} else if (es->ack_pending) {
 		EDU_INC_STATS(sock_net(sk), DELAYED_ACKS);
 		edu_send_ack(sk);
 	}
