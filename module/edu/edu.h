@@ -69,6 +69,9 @@ static inline bool edu_between(u32 seq1, u32 seq2, u32 seq3)
 #define EDU_DEFAULT_MSS	536		/* RFC 9293 3.7.1 when no MSS option */
 #define EDU_INIT_CWND	10		/* RFC 6928 initial window, segments */
 
+/* Room in front of a segment's payload for our header and everything below. */
+#define EDU_SKB_HEADROOM	(MAX_HEADER + EDU_HDR_LEN_MAX)
+
 /*
  * Per-segment control block in skb->cb. On input it replaces the IP layer's
  * inet_skb_parm, which is no longer needed once the segment is ours; on
@@ -87,6 +90,16 @@ struct edu_skb_cb {
 };
 
 #define EDU_SKB_CB(skb)	((struct edu_skb_cb *)&((skb)->cb[0]))
+
+/*
+ * GSO type of an AF_EDU super-segment. 6.1 has no SKB_GSO_* bit for a
+ * new protocol (adding one changes the core kernel), so AF_EDU borrows
+ * SCTP's: no hardware NIC offers NETIF_F_GSO_SCTP, only software devices
+ * (veth, loopback) that pass super-segments through, and every other
+ * device gets them cut by skb_gso_segment(), which finds edu_gso_segment()
+ * by the IP protocol number, not by this bit. See Documentation/performance.rst.
+ */
+#define EDU_GSO_TYPE	SKB_GSO_SCTP
 
 /* Entry of the bind table: a socket or a TIME_WAIT entry holding a port. */
 struct edu_bind_node {
@@ -447,10 +460,19 @@ u16 edu_select_window(struct sock *sk);
 u8 edu_choose_wscale(const struct sock *sk);
 void edu_cleanup_rbuf(struct sock *sk, int copied);
 void edu_free_write_queue(struct sock *sk);
+bool edu_sg_ok(const struct sock *sk);
+u32 edu_size_goal(struct sock *sk);
+int edu_trim_head(struct sk_buff *skb, u32 len);
+
+/* edu_offload.c */
+int edu_offload_init(void);
+void edu_offload_exit(void);
 
 /* edu_csum.c */
 void edu_csum_output(struct sock *sk, struct sk_buff *skb);
 void edu_csum_output_sw(struct sk_buff *skb, __be32 saddr, __be32 daddr);
+bool edu_csum_offload_ok(const struct sock *sk);
+void edu_csum_payload(struct sk_buff *skb);
 bool edu_csum_input_bad(struct sk_buff *skb);
 
 /* edu_timer.c */

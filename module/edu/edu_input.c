@@ -380,9 +380,9 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			/* Partly acknowledged (the peer trimmed it). */
 			if (edu_after(ack, cb->seq) &&
 			    !(cb->flags & EDU_FLAG_SYN) &&
-			    ack - cb->seq <= skb->len) {
+			    ack - cb->seq <= skb->len &&
+			    !edu_trim_head(skb, ack - cb->seq)) {
 				es->bytes_acked += ack - cb->seq;
-				skb_pull(skb, ack - cb->seq);
 				cb->seq = ack;
 			}
 			break;

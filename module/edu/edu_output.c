@@ -19,12 +19,14 @@
 #include "edu.h"
 
 /*
- * Payloads live in one linear buffer; keep that allocation within 16 KB
- * (headroom and skb_shared_info included) so truesize stays close to
- * the payload size.
+ * Without scatter-gather a payload lives in one linear buffer; keep that
+ * allocation within 16 KB (headroom and skb_shared_info included) so
+ * truesize stays close to the payload size.
  */
 #define EDU_MAX_SEG_PAYLOAD	15360
-#define EDU_SKB_HEADROOM	(MAX_HEADER + EDU_HDR_LEN_MAX)
+/* A super-segment and its headers must fit the 16-bit IP total length. */
+#define EDU_GSO_MAX_PAYLOAD	(GSO_LEGACY_MAX_SIZE - 1 - sizeof(struct iphdr) - \
+				 EDU_HDR_LEN_MAX)
 
 /* ---- initial sequence numbers ----------------------------------------- */
 
@@ -86,6 +88,46 @@ void edu_set_mss(struct sock *sk, u16 peer_mss)
 	if (mss < 64)
 		mss = 64;
 	es->mss = mss;
+}
+
+/* Can payload go into page fragments (the device gathers them)? */
+bool edu_sg_ok(const struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get((struct sock *)sk);
+
+	return dst && dst->dev && (dst->dev->features & NETIF_F_SG);
+}
+
+/*
+ * GSO needs what TCP's needs: a GSO type (edu_offload.c), a route that
+ * allows it (sk_can_gso(); off with "ethtool -K dev gso off"), page
+ * fragments, and a checksum the device completes for every piece.
+ */
+static bool edu_gso_ok(const struct sock *sk)
+{
+	return sk->sk_gso_type && sk_can_gso(sk) && edu_sg_ok(sk) &&
+	       edu_csum_offload_ok(sk);
+}
+
+/*
+ * How much payload one send-queue skb collects: one MSS, or with GSO as
+ * many whole MSS as the device takes at once, bounded by half the largest
+ * window the peer offered so that a super-segment is not cut for the
+ * window at once (Linux TCP: tcp_xmit_size_goal()).
+ */
+u32 edu_size_goal(struct sock *sk)
+{
+	struct edu_sock *es = edu_sk(sk);
+	u32 goal, segs;
+
+	if (!edu_gso_ok(sk))
+		return es->mss;
+	goal = min_t(u32, sk->sk_gso_max_size, EDU_GSO_MAX_PAYLOAD);
+	if (es->max_window)
+		goal = min_t(u32, goal, es->max_window / 2);
+	segs = max_t(u32, goal / es->mss, 1);
+	segs = min_t(u32, segs, sk->sk_gso_max_segs);
+	return segs * es->mss;
 }
 
 /*
@@ -182,6 +224,26 @@ static int edu_syn_options(struct sock *sk, u8 *opt)
 }
 
 /*
+ * More than one MSS of payload makes a GSO super-segment: the device, or
+ * skb_gso_segment() just before it, cuts it into MSS-sized segments with
+ * edu_gso_segment() (edu_offload.c).
+ */
+static void edu_set_gso(struct sk_buff *skb, u16 mss)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+
+	if (skb->len > mss) {
+		shinfo->gso_size = mss;
+		shinfo->gso_segs = DIV_ROUND_UP(skb->len, mss);
+		shinfo->gso_type = EDU_GSO_TYPE;
+	} else {
+		shinfo->gso_size = 0;
+		shinfo->gso_segs = 0;
+		shinfo->gso_type = 0;
+	}
+}
+
+/*
  * Send one segment built from @skb (payload at skb->data, sequence
  * number and flags in the control block). With @clone the skb stays on
  * the send queue for retransmission and a clone is sent; the IP header
@@ -199,11 +261,21 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct eduhdr *th;
 
 	if (clone) {
-		/* A clone still in a qdisc shares our headroom: copy instead. */
-		skb = skb_cloned(skb) ? pskb_copy(skb, GFP_ATOMIC) :
-					skb_clone(skb, GFP_ATOMIC);
-		if (!skb)
-			return -ENOBUFS;
+		/*
+		 * A clone still in a qdisc shares our headroom and the shared
+		 * info that holds the GSO fields: copy instead.
+		 */
+		if (skb_cloned(skb)) {
+			skb = pskb_copy(skb, GFP_ATOMIC);
+			if (!skb)
+				return -ENOBUFS;
+			edu_set_gso(skb, es->mss);
+		} else {
+			edu_set_gso(skb, es->mss);
+			skb = skb_clone(skb, GFP_ATOMIC);
+			if (!skb)
+				return -ENOBUFS;
+		}
 	}
 	payload = skb->len;
 	if (flags & EDU_FLAG_SYN)
@@ -466,26 +538,93 @@ void edu_send_fin(struct sock *sk)
 	edu_push_pending(sk, true);
 }
 
-/* Split @skb so that its first @len bytes fit the peer's window. */
+/*
+ * Give a send-queue skb its own shared info (a clone may be in flight),
+ * keeping truesize as it was charged to sk_wmem_queued.
+ */
+static int edu_unclone(struct sk_buff *skb)
+{
+	unsigned int truesize = skb->truesize;
+	int err = skb_unclone(skb, GFP_ATOMIC);
+
+	skb->truesize = truesize;
+	return err;
+}
+
+/*
+ * Split @skb after its first @len bytes (to fit a window, or to resend one
+ * MSS of a super-segment). The payload in page fragments moves by
+ * reference (skb_split()), only linear bytes are copied.
+ */
 static int edu_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb), *ncb;
-	u32 rest = skb->len - len;
+	u32 nsize = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
 	struct sk_buff *nskb;
+	u32 nlen;
 
-	nskb = alloc_skb(EDU_SKB_HEADROOM + rest, GFP_ATOMIC);
+	/* Fragments are listed in the shared info a clone in flight reads. */
+	if (skb->data_len && edu_unclone(skb))
+		return -ENOBUFS;
+	nskb = alloc_skb(EDU_SKB_HEADROOM + nsize, GFP_ATOMIC);
 	if (!nskb)
 		return -ENOBUFS;
 	skb_reserve(nskb, EDU_SKB_HEADROOM);
-	skb_copy_bits(skb, len, skb_put(nskb, rest), rest);
-	skb_trim(skb, len);
+	nskb->ip_summed = skb->ip_summed;
+	sk_wmem_queued_add(sk, nskb->truesize);
+	/* The fragment bytes change owner; the linear ones were charged. */
+	nlen = skb->len - len - nsize;
+	nskb->truesize += nlen;
+	skb->truesize -= nlen;
+	skb_split(skb, nskb, len);
+	edu_csum_payload(skb);
+	edu_csum_payload(nskb);
 	ncb = EDU_SKB_CB(nskb);
 	*ncb = *cb;
 	ncb->seq = cb->seq + len;
 	cb->end_seq = ncb->seq;
 	cb->flags &= ~(EDU_FLAG_FIN | EDU_FLAG_PSH);
 	__skb_queue_after(&sk->sk_write_queue, skb, nskb);
-	sk_wmem_queued_add(sk, nskb->truesize);
+	return 0;
+}
+
+/*
+ * Drop the first @len bytes of a send-queue skb that the peer has
+ * acknowledged (Linux TCP: tcp_trim_head()); fragments are released, not
+ * pulled into the linear part.
+ */
+int edu_trim_head(struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	u32 eat = min_t(u32, len, skb_headlen(skb));
+	int i, k = 0;
+
+	if (len > skb_headlen(skb) && edu_unclone(skb))
+		return -ENOBUFS;
+	__skb_pull(skb, eat);
+	eat = len - eat;
+	if (eat) {
+		skb->data_len -= eat;
+		skb->len = skb->data_len;
+		for (i = 0; i < shinfo->nr_frags; i++) {
+			u32 size = skb_frag_size(&shinfo->frags[i]);
+
+			if (size <= eat) {
+				skb_frag_unref(skb, i);
+				eat -= size;
+				continue;
+			}
+			shinfo->frags[k] = shinfo->frags[i];
+			if (eat) {
+				skb_frag_off_add(&shinfo->frags[k], eat);
+				skb_frag_size_sub(&shinfo->frags[k], eat);
+				eat = 0;
+			}
+			k++;
+		}
+		shinfo->nr_frags = k;
+	}
+	edu_csum_payload(skb);
 	return 0;
 }
 
@@ -534,28 +673,47 @@ void edu_push_pending(struct sock *sk, bool force)
 		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 		u32 in_flight = es->snd_nxt - es->snd_una;
 		u32 wnd_end = es->snd_una + es->snd_wnd;
-		u32 len = skb->len;
+		u32 cwnd_bytes = es->snd_cwnd * es->mss;
+		u32 len = skb->len, room;
+		bool last, nagle;
 
 		if (cb->flags & EDU_FLAG_SYN) {
 			/* No window is known before the handshake. */
 			edu_send_one(sk, skb);
 			continue;
 		}
-		/* Congestion window (RFC 5681 2): in segments, as Linux. */
-		if (in_flight && in_flight + len > es->snd_cwnd * es->mss)
-			break;
+		/*
+		 * Congestion window (RFC 5681 2): in segments, as Linux. Of a
+		 * super-segment, send the whole MSS that fit.
+		 */
+		room = cwnd_bytes > in_flight ? cwnd_bytes - in_flight : 0;
+		if (len > room) {
+			u32 fit = rounddown(room, es->mss);
+
+			if (in_flight && (len <= es->mss || !fit))
+				break;
+			if (len > es->mss) {
+				fit = max_t(u32, fit, es->mss);
+				if (edu_split_skb(sk, skb, fit))
+					break;
+				len = fit;
+			}
+		}
 		/* Peer's receive window. */
 		if (len && edu_after(cb->seq + len, wnd_end)) {
 			u32 usable = edu_after(wnd_end, es->snd_nxt) ?
 				     wnd_end - es->snd_nxt : 0;
 
 			/*
-			 * Sender SWS avoidance, RFC 9293 3.8.6.2.1: send a
-			 * piece only if it is at least half of the largest
-			 * window the peer has offered.
+			 * Whole MSS of a super-segment go; a smaller piece only
+			 * if it is at least half of the largest window the peer
+			 * has offered: sender SWS avoidance, RFC 9293 3.8.6.2.1.
 			 */
-			if (!usable || usable < es->max_window / 2 ||
-			    edu_split_skb(sk, skb, usable))
+			if (len > es->mss && usable >= es->mss)
+				usable = rounddown(usable, es->mss);
+			else if (!usable || usable < es->max_window / 2)
+				break;
+			if (edu_split_skb(sk, skb, usable))
 				break;
 			len = usable;
 		}
@@ -563,10 +721,15 @@ void edu_push_pending(struct sock *sk, bool force)
 		 * Nagle (RFC 9293 3.7.4): while data is unacknowledged, hold
 		 * back a segment smaller than the MSS until it fills up or
 		 * the ACK arrives. The last skb is the only one that can grow.
+		 * A super-segment's full MSS go and put its short tail in
+		 * flight's way, so that tail waits as its own skb.
 		 */
-		if (!force && !es->nodelay && in_flight && len < es->mss &&
-		    !(cb->flags & EDU_FLAG_FIN) &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb))
+		last = skb_queue_is_last(&sk->sk_write_queue, skb);
+		nagle = !es->nodelay && !(cb->flags & EDU_FLAG_FIN) && last;
+		if (nagle && !force && in_flight && len < es->mss)
+			break;
+		if (nagle && len > es->mss && len % es->mss &&
+		    edu_split_skb(sk, skb, rounddown(len, es->mss)))
 			break;
 		edu_send_one(sk, skb);
 		force = false;
@@ -588,6 +751,9 @@ void edu_retransmit_head(struct sock *sk)
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
 	if (!skb || skb == es->send_head)
+		return;
+	/* One segment, not a whole super-segment (RFC 5681 3.2). */
+	if (skb->len > es->mss && edu_split_skb(sk, skb, es->mss))
 		return;
 	if (EDU_SKB_CB(skb)->tx_count < 255)
 		EDU_SKB_CB(skb)->tx_count++;

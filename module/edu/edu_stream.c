@@ -8,11 +8,77 @@
 #include <net/sock.h>
 #include "edu.h"
 
-#define EDU_SKB_HEADROOM	(MAX_HEADER + EDU_HDR_LEN_MAX)
+/* A fresh send-queue skb; its payload goes into page fragments if @sg. */
+static struct sk_buff *edu_new_send_skb(struct sock *sk, bool sg)
+{
+	struct edu_sock *es = edu_sk(sk);
+	struct sk_buff *skb;
+
+	skb = alloc_skb(EDU_SKB_HEADROOM + (sg ? 0 : es->mss),
+			sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, EDU_SKB_HEADROOM);
+	memset(skb->cb, 0, sizeof(skb->cb));
+	/* CHECKSUM_NONE: the copy below also sums the payload (edu_csum.c). */
+	skb->ip_summed = edu_csum_offload_ok(sk) ? CHECKSUM_PARTIAL :
+						   CHECKSUM_NONE;
+	EDU_SKB_CB(skb)->seq = es->write_seq;
+	EDU_SKB_CB(skb)->end_seq = es->write_seq;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!es->send_head)
+		es->send_head = skb;
+	return skb;
+}
 
 /*
- * Copy user data onto the send queue in MSS-sized skbs and push. Waits
- * for send-buffer space (SO_SNDBUF) unless MSG_DONTWAIT / O_NONBLOCK.
+ * Copy up to @len bytes from the user into @skb; returns the bytes
+ * copied, 0 if @skb is full, or an errno. With @sg the bytes go into the
+ * socket's page fragment (Linux TCP: tcp_sendmsg_locked()), so a write is
+ * not one linear allocation per MSS and an skb can grow to a GSO
+ * super-segment; without, into the linear room of an MSS-sized skb.
+ */
+static int edu_copy_to_skb(struct sock *sk, struct sk_buff *skb,
+			   struct msghdr *msg, size_t len, bool sg)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int copy, i, err;
+	bool merge;
+
+	if (!sg) {
+		copy = min_t(size_t, len, skb_tailroom(skb));
+		if (copy <= 0)
+			return 0;
+		err = skb_add_data_nocache(sk, skb, &msg->msg_iter, copy);
+		return err ? err : copy;
+	}
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOBUFS;
+	i = skb_shinfo(skb)->nr_frags;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	copy = min_t(size_t, len, pfrag->size - pfrag->offset);
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, copy);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += copy;
+	return copy;
+}
+
+/*
+ * Copy user data onto the send queue and push. Small writes are
+ * coalesced into the last skb while it is unsent; an skb collects up to
+ * edu_size_goal() bytes (one MSS, or a GSO super-segment). Waits for
+ * send-buffer space (SO_SNDBUF) unless MSG_DONTWAIT / O_NONBLOCK.
  */
 int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 {
@@ -20,7 +86,9 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct edu_sock *es = edu_sk(sk);
 	int flags = msg->msg_flags;
 	size_t copied = 0;
+	u32 size_goal;
 	long timeo;
+	bool sg;
 	int err;
 
 	lock_sock(sk);
@@ -32,10 +100,12 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (err)
 			goto out_err;
 	}
+	sg = edu_sg_ok(sk);
+	size_goal = edu_size_goal(sk);
 
 	while (copied < size) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
-		size_t chunk;
+		int chunk;
 
 		if (sk->sk_err) {
 			err = copied ? -EPIPE : sock_error(sk);
@@ -49,31 +119,39 @@ int edu_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					      EDUF(EDU_CLOSE_WAIT))))
 			goto out_err;
 
-		/* Append to the last skb if it has not been sent yet. */
-		if (!skb || !es->send_head || skb->len >= es->mss ||
-		    (EDU_SKB_CB(skb)->flags & (EDU_FLAG_SYN | EDU_FLAG_FIN)) ||
-		    !skb_tailroom(skb)) {
+		/*
+		 * Append to the last skb if it has not been sent yet (a clone
+		 * of a sent one may still be in flight) and has room.
+		 */
+		chunk = 0;
+		if (skb && es->send_head && skb->len < size_goal &&
+		    !(EDU_SKB_CB(skb)->flags & (EDU_FLAG_SYN | EDU_FLAG_FIN)) &&
+		    !skb_cloned(skb) && (sg || !skb->data_len))
+			chunk = edu_copy_to_skb(sk, skb, msg,
+						min_t(size_t, size - copied,
+						      size_goal - skb->len), sg);
+		if (!chunk) {
 			if (!sk_stream_memory_free(sk))
 				goto wait_for_memory;
-			skb = alloc_skb(EDU_SKB_HEADROOM + es->mss,
-					sk->sk_allocation);
+			skb = edu_new_send_skb(sk, sg);
 			if (!skb)
 				goto wait_for_memory;
-			skb_reserve(skb, EDU_SKB_HEADROOM);
-			memset(skb->cb, 0, sizeof(skb->cb));
-			EDU_SKB_CB(skb)->seq = es->write_seq;
-			EDU_SKB_CB(skb)->end_seq = es->write_seq;
-			__skb_queue_tail(&sk->sk_write_queue, skb);
-			sk_wmem_queued_add(sk, skb->truesize);
-			if (!es->send_head)
-				es->send_head = skb;
+			chunk = edu_copy_to_skb(sk, skb, msg,
+						min_t(size_t, size - copied,
+						      size_goal), sg);
 		}
-		chunk = min_t(size_t, size - copied, es->mss - skb->len);
-		chunk = min_t(size_t, chunk, skb_tailroom(skb));
-		if (copy_from_iter(skb_put(skb, chunk), chunk,
-				   &msg->msg_iter) != chunk) {
-			skb_trim(skb, skb->len - chunk);
-			err = -EFAULT;
+		if (chunk == -ENOBUFS)
+			goto wait_for_memory;
+		if (chunk < 0) {
+			/* Do not leave an empty skb behind to be sent. */
+			if (!skb->len && !skb_cloned(skb)) {
+				if (es->send_head == skb)
+					es->send_head = NULL;
+				__skb_unlink(skb, &sk->sk_write_queue);
+				sk_wmem_queued_add(sk, -skb->truesize);
+				kfree_skb(skb);
+			}
+			err = chunk;
 			goto out_err;
 		}
 		EDU_SKB_CB(skb)->end_seq += chunk;
@@ -88,6 +166,8 @@ wait_for_memory:
 		err = sk_stream_wait_memory(sk, &timeo);
 		if (err)
 			goto out_err;
+		sg = edu_sg_ok(sk);
+		size_goal = edu_size_goal(sk);
 	}
 	if (copied)
 		EDU_SKB_CB(skb_peek_tail(&sk->sk_write_queue))->flags |=
