@@ -549,16 +549,24 @@ static int __init af_edu_init(void)
 		err = -EBUSY;
 		goto out_netns;
 	}
+	err = edu_offload_init();
+	if (err) {
+		pr_err("af_edu: IP protocol %d already has offload handlers\n",
+		       edu_ipproto);
+		goto out_inet;
+	}
 	err = sock_register(&edu_family_ops);
 	if (err) {
 		pr_err("af_edu: address family %d is already registered (error %d); load with family=<free number>\n",
 		       edu_family, err);
-		goto out_inet;
+		goto out_offload;
 	}
 	pr_info("af_edu: family %d, IP protocol %d\n", edu_family,
 		edu_ipproto);
 	return 0;
 
+out_offload:
+	edu_offload_exit();
 out_inet:
 	inet_del_protocol(&edu_protocol, edu_ipproto);
 out_netns:
@@ -574,6 +582,7 @@ static void __exit af_edu_exit(void)
 	sock_unregister(edu_family);
 	/* No new segments; waits for handlers running on other CPUs. */
 	inet_del_protocol(&edu_protocol, edu_ipproto);
+	edu_offload_exit();
 	/* Per-namespace state, TIME_WAIT entries and their timers. */
 	edu_netns_unregister();
 	proto_unregister(&edu_prot);

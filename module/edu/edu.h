@@ -15,6 +15,7 @@
  *   edu_listen.c passive open: children, half-open limit, SYN cookies
  *   edu_output.c building and sending segments, Nagle, windows
  *   edu_csum.c   pseudo-header checksum, offload
+ *   edu_offload.c GSO: super-segments cut into segments at the device
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
  *   edu_cong.c   congestion window: Reno/NewReno (RFC 5681, 6582)
  *   edu_netns.c  per-namespace state, statistics

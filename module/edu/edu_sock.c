@@ -85,6 +85,8 @@ void edu_init_tcb(struct sock *sk)
 
 	sk->sk_type = SOCK_STREAM;
 	sk->sk_protocol = edu_ipproto;
+	/* Before the route is set up: sk_setup_caps() asks sk_can_gso(). */
+	sk->sk_gso_type = EDU_GSO_TYPE;
 	sk->sk_state = EDU_CLOSE;
 	sk->sk_write_space = edu_write_space;
 	sk->sk_destruct = edu_sock_destruct;
