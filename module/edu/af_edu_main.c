@@ -537,9 +537,13 @@ static int __init af_edu_init(void)
 	}
 	edu_family_ops.family = edu_family;
 
-	err = proto_register(&edu_prot, 1);
+	/* Algorithms first: every new socket and namespace picks one. */
+	err = edu_cong_register_builtin();
 	if (err)
 		return err;
+	err = proto_register(&edu_prot, 1);
+	if (err)
+		goto out_cong;
 	err = edu_netns_register();
 	if (err)
 		goto out_proto;
@@ -573,6 +577,8 @@ out_netns:
 	edu_netns_unregister();
 out_proto:
 	proto_unregister(&edu_prot);
+out_cong:
+	edu_cong_unregister_builtin();
 	return err;
 }
 
@@ -586,6 +592,7 @@ static void __exit af_edu_exit(void)
 	/* Per-namespace state, TIME_WAIT entries and their timers. */
 	edu_netns_unregister();
 	proto_unregister(&edu_prot);
+	edu_cong_unregister_builtin();
 }
 
 module_init(af_edu_init);

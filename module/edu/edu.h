@@ -17,7 +17,9 @@
  *   edu_csum.c   pseudo-header checksum, offload
  *   edu_offload.c GSO: super-segments cut into segments at the device
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
- *   edu_cong.c   congestion window: Reno/NewReno (RFC 5681, 6582)
+ *   edu_cong.c   congestion control core: registry, selection, loss
+ *                recovery (RFC 5681, 6582), undo, tracepoint
+ *   edu_cong_reno.c  NewReno and Reno (RFC 5681, 6582)
  *   edu_netns.c  per-namespace state, statistics
  *   edu_proc.c   /proc/net/edu, /proc/net/edu_stats, /proc/net/edu_sockstat
  *   edu_sysctl.c net.edu.* knobs
@@ -115,26 +117,85 @@ struct edu_bind_node {
 struct edu_sock;
 
 /*
- * Congestion control behind a small interface so that a later module can
- * add algorithms (edu_cong.c). All hooks run under the socket lock.
+ * Congestion control (edu_cong.c and one file per algorithm). The core
+ * keeps what every algorithm shares: the initial window, duplicate-ACK
+ * counting, fast retransmit and NewReno recovery (RFC 5681, RFC 6582),
+ * the loss window after a timeout, undo, and the edu_cong_probe
+ * tracepoint. An algorithm says how the congestion window grows and how
+ * far ssthresh falls, in the spirit of Linux's struct tcp_congestion_ops.
+ * Every hook runs under the socket lock (or in softirq with it held).
  */
-struct edu_congestion_ops {
-	const char	*name;
-	void	(*init)(struct sock *sk);
-	/* new ssthresh after a loss (RFC 5681 eq. 4) */
-	u32	(*ssthresh)(struct sock *sk);
-	/* grow cwnd outside recovery: slow start or congestion avoidance */
-	void	(*cong_avoid)(struct sock *sk, u32 acked_segs);
-	/* every ACK that advances SND.UNA, with an RTT sample or -1 */
-	void	(*on_ack)(struct sock *sk, u32 acked_segs, long rtt_us);
-	/* the retransmission timer fired */
-	void	(*on_rto)(struct sock *sk);
-	/* a partial ACK arrived in fast recovery: stay (true) or leave */
-	bool	(*on_dupack_recovery)(struct sock *sk, bool partial);
+
+/* What kind of loss the sender saw: kept apart, algorithms differ on it. */
+enum edu_loss_kind {
+	EDU_LOSS_DUPACK,	/* third duplicate ACK: fast retransmit */
+	EDU_LOSS_RTO,		/* the retransmission timer expired */
 };
 
-extern const struct edu_congestion_ops edu_reno_ops;
-extern const struct edu_congestion_ops edu_newreno_ops;
+/* One ACK as congestion control sees it (pkts_acked). */
+struct edu_ack_sample {
+	u32	acked_segs;	/* segments newly acknowledged, 0: duplicate ACK */
+	u32	acked_bytes;
+	long	rtt_us;		/* RTT sample, or -1 (Karn's rule, RFC 6298 3) */
+	u32	in_flight;	/* bytes outstanding before this ACK */
+};
+
+/* Private per-socket state of the algorithm: edu_ca_priv(). */
+#define EDU_CA_PRIV_SIZE	(12 * sizeof(u64))
+
+/* Leave fast recovery on the first new ACK (Reno), not on the full ACK. */
+#define EDU_CA_FLAG_RENO_RECOVERY	0x1
+
+struct edu_congestion_ops {
+	struct list_head	list;	/* edu_cong_list, under edu_cong_lock */
+	u32	flags;			/* EDU_CA_FLAG_* */
+
+	/* Required. New ssthresh after a loss, segments (RFC 5681 eq. 4). */
+	u32	(*ssthresh)(struct sock *sk);
+	/* Required. Grow cwnd outside recovery by @acked segments. */
+	void	(*cong_avoid)(struct sock *sk, u32 acked);
+
+	/* Set up the private state; cwnd and ssthresh belong to the core. */
+	void	(*init)(struct sock *sk);
+	/* Free what init took; the socket goes or switches algorithm. */
+	void	(*release)(struct sock *sk);
+	/* Every ACK (new or duplicate), before cong_avoid, with its RTT. */
+	void	(*pkts_acked)(struct sock *sk, const struct edu_ack_sample *s);
+	/* A loss event, after ssthresh was set and cwnd reduced. */
+	void	(*on_loss)(struct sock *sk, enum edu_loss_kind kind);
+	/* The loss was spurious: the cwnd to go back to (default: prior). */
+	u32	(*undo_cwnd)(struct sock *sk);
+	/* The algorithm's own state for EDU_INFO and the tracepoint. */
+	void	(*get_info)(struct sock *sk, union edu_cc_info *info);
+
+	char		name[EDU_CA_NAME_MAX];
+	struct module	*owner;
+};
+
+int edu_register_congestion_control(struct edu_congestion_ops *ca);
+void edu_unregister_congestion_control(struct edu_congestion_ops *ca);
+
+/* The algorithm of a namespace until net.edu.congestion_control says else. */
+#define EDU_CONG_DEFAULT	"newreno"
+#define EDU_INFINITE_SSTHRESH	0x7fffffff	/* "arbitrarily high" */
+
+/* Why cwnd or ssthresh changed: the reason field of edu:edu_cong_probe. */
+enum edu_cong_reason {
+	EDU_CC_SLOW_START,	/* +1 per segment acknowledged */
+	EDU_CC_CONG_AVOID,	/* growth after slow start */
+	EDU_CC_SS_EXIT,		/* the algorithm ended slow start (HyStart, Vegas) */
+	EDU_CC_RECOVERY_ENTER,	/* third duplicate ACK: fast retransmit */
+	EDU_CC_RECOVERY,	/* inside fast recovery: inflation, partial ACK */
+	EDU_CC_RECOVERY_EXIT,	/* full ACK: cwnd deflates to ssthresh */
+	EDU_CC_RTO,		/* retransmission timeout: cwnd to 1 */
+	EDU_CC_UNDO,		/* the loss was spurious: window restored */
+	EDU_CC_SWITCH,		/* EDU_CONGESTION on a live connection */
+};
+
+/* The built-in algorithms (edu_cong_*.c); newreno is the fallback. */
+extern struct edu_congestion_ops edu_newreno;
+int edu_cong_reno_register(void);
+void edu_cong_reno_unregister(void);
 
 enum edu_ca_state {
 	EDU_CA_OPEN = 0,
@@ -223,6 +284,12 @@ struct edu_sock {
 	u32	dupacks;
 	u32	high_seq;	/* "recover" of RFC 6582 */
 	u8	ca_state;
+	bool	undo_possible;	/* the last loss may still prove spurious */
+	u32	undo_cwnd;	/* cwnd and ssthresh before that loss */
+	u32	undo_ssthresh;
+	u32	undo_stamp_us;	/* when its retransmission left */
+	u32	rtt_min_us;	/* smallest RTT sample of the connection */
+	u64	ca_priv[EDU_CA_PRIV_SIZE / sizeof(u64)];
 
 	/* Receive-buffer autotuning (edu_output.c, edu_rcv_space_adjust) */
 	u32	rcvq_seq;
@@ -356,6 +423,8 @@ struct edu_net {
 	int	keepalive_probes;
 	int	port_low;
 	int	port_high;
+	/* net.edu.congestion_control, under lock */
+	char	cong_default[EDU_CA_NAME_MAX];
 	struct ctl_table_header	*sysctl_hdr;
 };
 
@@ -488,7 +557,36 @@ void edu_rtt_sample(struct sock *sk, long rtt_us);
 void edu_rto_handshake_done(struct sock *sk);
 
 /* edu_cong.c */
-const struct edu_congestion_ops *edu_find_congestion(const char *name);
+static inline void *edu_ca_priv(const struct sock *sk)
+{
+	return (void *)edu_sk(sk)->ca_priv;
+}
+
+/* Microsecond clock of RTT samples and send stamps (wraps after 71 min). */
+static inline u32 edu_clock_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+static inline bool edu_in_slow_start(const struct edu_sock *es)
+{
+	return es->snd_cwnd < es->snd_ssthresh;
+}
+
+u32 edu_cong_flight_segs(const struct edu_sock *es);
+u32 edu_slow_start(struct edu_sock *es, u32 acked);
+void edu_cong_avoid_ai(struct edu_sock *es, u32 w, u32 acked);
+u32 edu_reno_ssthresh(struct sock *sk);
+void edu_reno_cong_avoid(struct sock *sk, u32 acked);
+void edu_cong_set_default_ops(struct sock *sk);
+int edu_cong_set(struct sock *sk, const char *name);
+void edu_cong_copy(struct sock *child, const struct sock *parent);
+void edu_cong_release(struct sock *sk);
+bool edu_cong_valid_name(const char *name);
+void edu_cong_available(char *buf, size_t len);
+void edu_cong_get_info(struct sock *sk, union edu_cc_info *info);
+int edu_cong_register_builtin(void);
+void edu_cong_unregister_builtin(void);
 void edu_cong_init(struct sock *sk);
 void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us);
 void edu_cong_on_dupack(struct sock *sk);

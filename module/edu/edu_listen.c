@@ -167,8 +167,7 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 		sock_set_flag(child, SOCK_KEEPOPEN);
 	ces->nodelay = les->nodelay;
 	ces->user_mss = les->user_mss;
-	ces->ca_ops = les->ca_ops;
-	edu_cong_init(child);
+	edu_cong_copy(child, sk);
 
 	cinet->inet_rcv_saddr = iph->daddr;
 	cinet->inet_saddr = iph->daddr;

@@ -58,6 +58,7 @@ static void edu_sock_destruct(struct sock *sk)
 	if (edu_sk(sk)->orphan_counted)
 		atomic_long_dec(&edu_orphan_count);
 	atomic_long_dec(&edu_sockets_allocated);
+	edu_cong_release(sk);	/* and the algorithm's module reference */
 	inet_sock_destruct(sk);
 }
 
@@ -110,8 +111,7 @@ void edu_init_tcb(struct sock *sk)
 	es->rto = EDU_RTO_INIT;
 	es->mss = EDU_DEFAULT_MSS;
 	es->rcv_mss = EDU_DEFAULT_MSS;
-	es->ca_ops = &edu_newreno_ops;
-	edu_cong_init(sk);
+	edu_cong_set_default_ops(sk);
 }
 
 /*

@@ -20,25 +20,20 @@ int edu_setsockopt(struct socket *sock, int level, int optname,
 		return -ENOPROTOOPT;
 
 	if (optname == EDU_CONGESTION) {
-		const struct edu_congestion_ops *ops;
 		char name[EDU_CA_NAME_MAX];
 
+		/* A name of at most EDU_CA_NAME_MAX - 1 characters. */
 		if (optlen < 1 || optlen > EDU_CA_NAME_MAX)
 			return -EINVAL;
 		memset(name, 0, sizeof(name));
 		if (copy_from_sockptr(name, optval, optlen))
 			return -EFAULT;
-		name[EDU_CA_NAME_MAX - 1] = 0;
-		ops = edu_find_congestion(name);
-		if (!ops)
-			return -ENOENT;
+		if (!memchr(name, 0, sizeof(name)))
+			return -EINVAL;
 		lock_sock(sk);
-		es->ca_ops = ops;
-		/* Before the connection starts, let the algorithm set up. */
-		if ((1 << sk->sk_state) & (EDUF(EDU_CLOSE) | EDUF(EDU_LISTEN)))
-			edu_cong_init(sk);
+		err = edu_cong_set(sk, name);
 		release_sock(sk);
-		return 0;
+		return err;
 	}
 
 	if (optlen < sizeof(int))
@@ -110,6 +105,7 @@ static void edu_get_info(struct sock *sk, struct edu_info *info)
 	info->edui_snd_nxt = es->snd_nxt - es->iss;
 	info->edui_rcv_nxt = es->rcv_nxt - es->irs;
 	strscpy(info->edui_ca_name, es->ca_ops->name, EDU_CA_NAME_MAX);
+	edu_cong_get_info(sk, &info->edui_cc);
 }
 
 int edu_getsockopt(struct socket *sock, int level, int optname,

@@ -4,6 +4,7 @@
  *   sysctl -w net.edu.msl_ms=500     (TIME_WAIT lasts 2 * MSL)
  *   sysctl -w net.edu.syn_retries=2  (connect() gives up sooner)
  *   sysctl -w net.edu.orphan_retries=2 (closed connections give up sooner)
+ *   sysctl -w net.edu.congestion_control=cubic  (for new sockets)
  */
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -24,6 +25,51 @@ static int edu_retries_max = 30;
 	.extra2		= maxp,						\
 }
 
+/*
+ * net.edu.congestion_control: the algorithm new sockets of this namespace
+ * start with. Only a registered name is accepted (ENOENT otherwise, as
+ * net.ipv4.tcp_congestion_control does).
+ */
+static int edu_sysctl_cong(struct ctl_table *ctl, int write, void *buffer,
+			   size_t *lenp, loff_t *ppos)
+{
+	struct edu_net *en = container_of(ctl->data, struct edu_net,
+					  cong_default);
+	char name[EDU_CA_NAME_MAX];
+	struct ctl_table tbl = {
+		.data	= name,
+		.maxlen	= sizeof(name),
+	};
+	int err;
+
+	spin_lock_bh(&en->lock);
+	memcpy(name, en->cong_default, sizeof(name));
+	spin_unlock_bh(&en->lock);
+	err = proc_dostring(&tbl, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	if (!edu_cong_valid_name(name))
+		return -ENOENT;
+	spin_lock_bh(&en->lock);
+	memcpy(en->cong_default, name, sizeof(name));
+	spin_unlock_bh(&en->lock);
+	return 0;
+}
+
+/* net.edu.available_congestion_control: what is registered, read only. */
+static int edu_sysctl_cong_avail(struct ctl_table *ctl, int write,
+				 void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char list[EDU_CA_NAME_MAX * 16];
+	struct ctl_table tbl = {
+		.data	= list,
+		.maxlen	= sizeof(list),
+	};
+
+	edu_cong_available(list, sizeof(list));
+	return proc_dostring(&tbl, write, buffer, lenp, ppos);
+}
+
 /* Template; .data holds an offset, rebased onto each struct edu_net. */
 static struct ctl_table edu_sysctl_template[] = {
 	EDU_SYSCTL(msl_ms, &edu_one, NULL),
@@ -40,6 +86,19 @@ static struct ctl_table edu_sysctl_template[] = {
 	EDU_SYSCTL(keepalive_probes, &edu_one, &edu_retries_max),
 	EDU_SYSCTL(port_low, &edu_zero, &edu_port_max),
 	EDU_SYSCTL(port_high, &edu_zero, &edu_port_max),
+	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct edu_net, cong_default),
+		.maxlen		= EDU_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= edu_sysctl_cong,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.maxlen		= EDU_CA_NAME_MAX * 16,
+		.mode		= 0444,
+		.proc_handler	= edu_sysctl_cong_avail,
+	},
 	{ }
 };
 

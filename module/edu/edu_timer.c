@@ -48,6 +48,8 @@ void edu_rtt_sample(struct sock *sk, long rtt_us)
 		es->rttvar_us = es->rttvar_us - es->rttvar_us / 4 + diff / 4;
 		es->srtt_us = es->srtt_us - es->srtt_us / 8 + r / 8;
 	}
+	if (!es->rtt_min_us || r < es->rtt_min_us)
+		es->rtt_min_us = r;	/* for undo (edu_cong.c) */
 	var = max_t(u32, 4 * es->rttvar_us, jiffies_to_usecs(1));
 	rto_us = es->srtt_us + var;
 	es->rto = clamp_t(u32, usecs_to_jiffies(rto_us), EDU_RTO_MIN,

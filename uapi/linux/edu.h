@@ -97,6 +97,39 @@ struct eduhdr {
 
 #define EDU_CA_NAME_MAX	16
 
+/*
+ * The congestion-control algorithm's own state, in struct edu_info
+ * (edui_cc, read it by edui_ca_name) and in the edu:edu_cong_probe
+ * tracepoint (ca0..ca3 are raw[0..3]).
+ */
+struct edu_cubic_info {		/* "cubic", RFC 9438 */
+	__u32	w_max;		/* segments: cwnd before the last reduction */
+	__u32	k_ms;		/* time from epoch start back to w_max */
+	__u32	epoch_ms;	/* time since the epoch began, 0: no epoch */
+	__u32	delay_min_us;	/* HyStart's smallest RTT */
+};
+
+struct edu_vegas_info {		/* "vegas", Brakmo and Peterson 1995 */
+	__u32	base_rtt_us;	/* smallest RTT seen: propagation delay */
+	__u32	rtt_us;		/* smallest RTT of the last round */
+	__u32	diff;		/* segments queued: cwnd * (rtt - base) / rtt */
+	__u32	cnt_rtt;	/* samples in this round */
+};
+
+struct edu_westwood_info {	/* "westwood", Westwood+ */
+	__u32	bw_est;		/* bandwidth estimate, bytes per second */
+	__u32	rtt_min_us;
+	__u32	bw_rttmin;	/* bw_est * rtt_min in segments */
+	__u32	pad;
+};
+
+union edu_cc_info {
+	struct edu_cubic_info		cubic;
+	struct edu_vegas_info		vegas;
+	struct edu_westwood_info	westwood;
+	__u32				raw[4];
+};
+
 /* The eleven states of RFC 9293 section 3.3.2, numbered as Linux TCP's. */
 enum {
 	EDU_ESTABLISHED = 1,
@@ -156,6 +189,7 @@ struct edu_info {
 	__u32	edui_pad2;
 
 	char	edui_ca_name[EDU_CA_NAME_MAX];
+	union edu_cc_info edui_cc;	/* the algorithm's state, see above */
 };
 
 #endif /* _UAPI_LINUX_EDU_H */
