@@ -461,12 +461,35 @@ void edu_cong_on_rto(struct sock *sk)
 	edu_cong_note(sk, EDU_CC_RTO, cwnd, ssthresh);
 }
 
+/* The algorithms built into af_edu.ko, newreno (the fallback) first. */
+static const struct {
+	int	(*reg)(void);
+	void	(*unreg)(void);
+} edu_cong_builtin[] = {
+	{ edu_cong_reno_register, edu_cong_reno_unregister },
+	{ edu_cong_cubic_register, edu_cong_cubic_unregister },
+};
+
 int edu_cong_register_builtin(void)
 {
-	return edu_cong_reno_register();
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(edu_cong_builtin); i++) {
+		err = edu_cong_builtin[i].reg();
+		if (err)
+			goto out;
+	}
+	return 0;
+out:
+	while (--i >= 0)
+		edu_cong_builtin[i].unreg();
+	return err;
 }
 
 void edu_cong_unregister_builtin(void)
 {
-	edu_cong_reno_unregister();
+	int i = ARRAY_SIZE(edu_cong_builtin);
+
+	while (--i >= 0)
+		edu_cong_builtin[i].unreg();
 }
