@@ -468,6 +468,7 @@ static const struct {
 } edu_cong_builtin[] = {
 	{ edu_cong_reno_register, edu_cong_reno_unregister },
 	{ edu_cong_cubic_register, edu_cong_cubic_unregister },
+	{ edu_cong_vegas_register, edu_cong_vegas_unregister },
 };
 
 int edu_cong_register_builtin(void)
