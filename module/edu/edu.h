@@ -19,8 +19,8 @@
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
  *   edu_cong.c   congestion control core: registry, selection, loss
  *                recovery (RFC 5681, 6582), undo, tracepoint
- *   edu_cong_reno.c, edu_cong_cubic.c, edu_cong_vegas.c
- *                the algorithms, one file each
+ *   edu_cong_reno.c, edu_cong_cubic.c, edu_cong_vegas.c,
+ *   edu_cong_westwood.c  the algorithms, one file each
  *   edu_netns.c  per-namespace state, statistics
  *   edu_proc.c   /proc/net/edu, /proc/net/edu_stats, /proc/net/edu_sockstat
  *   edu_sysctl.c net.edu.* knobs
@@ -201,6 +201,8 @@ int edu_cong_cubic_register(void);
 void edu_cong_cubic_unregister(void);
 int edu_cong_vegas_register(void);
 void edu_cong_vegas_unregister(void);
+int edu_cong_westwood_register(void);
+void edu_cong_westwood_unregister(void);
 
 enum edu_ca_state {
 	EDU_CA_OPEN = 0,

@@ -469,6 +469,7 @@ static const struct {
 	{ edu_cong_reno_register, edu_cong_reno_unregister },
 	{ edu_cong_cubic_register, edu_cong_cubic_unregister },
 	{ edu_cong_vegas_register, edu_cong_vegas_unregister },
+	{ edu_cong_westwood_register, edu_cong_westwood_unregister },
 };
 
 int edu_cong_register_builtin(void)

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP Westwood+ (S. Mascolo, C. Casetti, M. Gerla, M. Sanadidi, R. Wang,
+ * "TCP Westwood: Bandwidth Estimation for Enhanced Transport over
+ * Wireless Links", MobiCom 2001; L. Grieco and S. Mascolo, "Performance
+ * evaluation and comparison of Westwood+, New Reno, and Vegas TCP
+ * congestion control", ACM CCR 34(2), 2004), as Linux's tcp_westwood.c.
+ *
+ * Westwood+ grows the window as NewReno does, but after a loss it does
+ * not blindly halve: it sets ssthresh to the window the path can carry,
+ * measured from the ACK stream:
+ *
+ *	sample  = bytes acknowledged in the last RTT / that RTT
+ *	BWE     = 7/8 BWE + 1/8 sample     (a low-pass filter, applied twice)
+ *	ssthresh = BWE * RTTmin / MSS      (segments; at least 2)
+ *
+ * so a random loss on an uncongested link costs little, while a loss
+ * from a full queue brings the window back to the bandwidth-delay
+ * product. Duplicate ACKs count as one segment delivered each, and the
+ * cumulative ACK that follows is reduced by what they already counted.
+ * "+" is the per-RTT sampling, which keeps ACK compression from
+ * inflating the estimate.
+ */
+#include <linux/module.h>
+#include "edu.h"
+
+#define WESTWOOD_WIN_MIN_US	50000	/* shortest sampling window, 50 ms */
+
+struct edu_westwood {
+	u32	bw_ns_est;	/* first filter stage, bytes/s */
+	u32	bw_est;		/* BWE, bytes/s */
+	u32	win_start_us;	/* the current sampling window began */
+	u32	bk;		/* bytes acknowledged in this window */
+	u32	accounted;	/* bytes counted for duplicate ACKs */
+	u32	rtt_us;		/* latest RTT sample */
+	u32	rtt_min_us;
+	bool	reset_rtt_min;	/* take the next sample as RTTmin */
+};
+
+static struct edu_westwood *westwood(const struct sock *sk)
+{
+	BUILD_BUG_ON(sizeof(struct edu_westwood) > EDU_CA_PRIV_SIZE);
+	return edu_ca_priv(sk);
+}
+
+static void westwood_init(struct sock *sk)
+{
+	struct edu_westwood *w = westwood(sk);
+
+	w->win_start_us = edu_clock_us();
+	w->reset_rtt_min = true;
+}
+
+static u32 westwood_filter(u32 a, u32 b)
+{
+	return (7ULL * a + b) / 8;
+}
+
+/* Bytes delivered by this ACK, duplicate ACKs counted as one MSS each. */
+static u32 westwood_acked_count(struct sock *sk, const struct edu_ack_sample *s)
+{
+	struct edu_westwood *w = westwood(sk);
+	u32 mss = edu_sk(sk)->mss, cumul = s->acked_bytes;
+
+	if (!s->acked_segs) {
+		w->accounted += mss;
+		return mss;
+	}
+	if (cumul > mss) {
+		/* Cumulative ACK after duplicates: do not count twice. */
+		if (w->accounted >= cumul) {
+			w->accounted -= cumul;
+			cumul = mss;
+		} else {
+			cumul -= w->accounted;
+			w->accounted = 0;
+		}
+	}
+	return cumul;
+}
+
+static void westwood_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
+{
+	struct edu_westwood *w = westwood(sk);
+	u32 now = edu_clock_us(), delta;
+
+	if (s->rtt_us >= 0) {
+		w->rtt_us = s->rtt_us ? : 1;
+		if (w->reset_rtt_min || w->rtt_us < w->rtt_min_us)
+			w->rtt_min_us = w->rtt_us;
+		w->reset_rtt_min = false;
+	}
+	w->bk += westwood_acked_count(sk, s);
+
+	/* One bandwidth sample per RTT (at least 50 ms): Westwood+. */
+	delta = now - w->win_start_us;
+	if (!w->rtt_us || delta <= max_t(u32, w->rtt_us, WESTWOOD_WIN_MIN_US))
+		return;
+	if (!w->bw_est && !w->bw_ns_est) {
+		w->bw_ns_est = div_u64((u64)w->bk * USEC_PER_SEC, delta);
+		w->bw_est = w->bw_ns_est;
+	} else {
+		w->bw_ns_est = westwood_filter(w->bw_ns_est,
+			div_u64((u64)w->bk * USEC_PER_SEC, delta));
+		w->bw_est = westwood_filter(w->bw_est, w->bw_ns_est);
+	}
+	w->bk = 0;
+	w->win_start_us = now;
+}
+
+/* ssthresh = BWE * RTTmin, in segments. */
+static u32 westwood_bw_rttmin(const struct sock *sk)
+{
+	struct edu_westwood *w = westwood(sk);
+	u64 bdp = div_u64((u64)w->bw_est * w->rtt_min_us, USEC_PER_SEC);
+
+	return max_t(u32, div_u64(bdp, edu_sk(sk)->mss), 2);
+}
+
+static u32 westwood_ssthresh(struct sock *sk)
+{
+	return westwood_bw_rttmin(sk);
+}
+
+/* After a timeout the path may have changed: measure RTTmin again. */
+static void westwood_on_loss(struct sock *sk, enum edu_loss_kind kind)
+{
+	if (kind == EDU_LOSS_RTO)
+		westwood(sk)->reset_rtt_min = true;
+}
+
+static void westwood_get_info(struct sock *sk, union edu_cc_info *info)
+{
+	struct edu_westwood *w = westwood(sk);
+
+	info->westwood.bw_est = w->bw_est;
+	info->westwood.rtt_min_us = w->rtt_min_us;
+	info->westwood.bw_rttmin = westwood_bw_rttmin(sk);
+}
+
+static struct edu_congestion_ops edu_westwood = {
+	.name		= "westwood",
+	.owner		= THIS_MODULE,
+	.init		= westwood_init,
+	.ssthresh	= westwood_ssthresh,
+	.cong_avoid	= edu_reno_cong_avoid,
+	.pkts_acked	= westwood_pkts_acked,
+	.on_loss	= westwood_on_loss,
+	.get_info	= westwood_get_info,
+};
+
+int edu_cong_westwood_register(void)
+{
+	return edu_register_congestion_control(&edu_westwood);
+}
+
+void edu_cong_westwood_unregister(void)
+{
+	edu_unregister_congestion_control(&edu_westwood);
+}
