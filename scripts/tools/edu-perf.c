@@ -6,7 +6,7 @@
  *
  *   edu-perf server [-f edu|tcp] [-p PORT]
  *   edu-perf client -H ADDR [-f edu|tcp] [-p PORT] [-m MODE] [-t SECS]
- *                   [-s SIZE] [-P FLOWS] [-n CONNS] [-j]
+ *                   [-s SIZE] [-P FLOWS] [-n CONNS] [-C ALGO] [-j]
  *
  * MODE: stream (bulk, SIZE-byte writes, FLOWS in parallel; Mbit/s),
  *       rr     (SIZE-byte request and response; transactions/s, p50/p99 us),
@@ -14,6 +14,8 @@
  *       idle   (open CONNS connections and hold them; kernel memory per
  *               connection from /proc/meminfo Slab, both ends counted).
  * Every mode also reports system CPU time per GB moved, from /proc/stat.
+ * -C names the congestion control of the client's sockets (EDU_CONGESTION
+ * or TCP_CONGESTION); with -j, a stream reports each flow's Mbit/s too.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,6 +58,7 @@ static int size = BUF_SIZE;
 static int flows = 1;
 static int nconns = 1000;
 static int json;
+static const char *cong;
 
 static void __attribute__((noreturn)) die(const char *what)
 {
@@ -250,6 +253,8 @@ static int server(void)
 
 /* ---- client ---- */
 
+static void set_congestion(int fd);
+
 static int dial(int m, int sz)
 {
 	struct hello h = { HELLO_MAGIC, m, sz, 0 };
@@ -262,6 +267,7 @@ static int dial(int m, int sz)
 		fd = socket(family(), SOCK_STREAM, 0);
 		if (fd < 0)
 			die("socket");
+		set_congestion(fd);
 		if (!connect(fd, (struct sockaddr *)&sa, len))
 			break;
 		if (errno != ECONNREFUSED || tries == 100)
@@ -274,6 +280,21 @@ static int dial(int m, int sz)
 	if (write_full(fd, &h, sizeof(h)))
 		die("hello");
 	return fd;
+}
+
+/* -C: the same algorithm name for AF_EDU and for kernel TCP. */
+static void set_congestion(int fd)
+{
+	int err;
+
+	if (!cong)
+		return;
+	if (use_edu)
+		err = setsockopt(fd, SOL_EDU, EDU_CONGESTION, cong, strlen(cong) + 1);
+	else
+		err = setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cong, strlen(cong));
+	if (err)
+		die("congestion control");
 }
 
 /* Total system-mode CPU time of the machine so far, seconds. */
@@ -473,12 +494,15 @@ static int client(void)
 		printf("{\"family\": \"%s\", \"mode\": \"%s\", \"flows\": %d, \"size\": %d, "
 		       "\"seconds\": %.3f, \"bytes\": %llu, \"mbit_s\": %.1f, "
 		       "\"trans_s\": %.1f, \"p50_us\": %.1f, \"p99_us\": %.1f, "
-		       "\"sys_cpu_s_per_gb\": %.3f}\n",
+		       "\"sys_cpu_s_per_gb\": %.3f, \"flow_mbit\": [",
 		       use_edu ? "edu" : "tcp",
 		       mode == M_STREAM ? "stream" : mode == M_RR ? "rr" : "crr",
 		       flows, size, t1 - t0, (unsigned long long)bytes,
 		       bytes * 8 / (t1 - t0) / 1e6, trans / (t1 - t0), p50, p99,
 		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
+		for (i = 0; i < flows; i++)
+			printf("%s%.2f", i ? ", " : "", fl[i].bytes * 8 / (t1 - t0) / 1e6);
+		printf("]}\n");
 	} else if (mode == M_STREAM) {
 		printf("%s stream: %d flow(s), %.2f s, %llu bytes, %.1f Mbit/s, sys CPU %.2f s/GB\n",
 		       use_edu ? "edu" : "tcp", flows, t1 - t0,
@@ -500,7 +524,7 @@ static void usage(const char *argv0)
 	fprintf(stderr,
 		"usage: %s server [-f edu|tcp] [-p PORT]\n"
 		"       %s client -H ADDR [-f edu|tcp] [-p PORT] [-m stream|rr|crr|idle]\n"
-		"              [-t SECS] [-s SIZE] [-P FLOWS] [-n CONNS] [-j]\n",
+		"              [-t SECS] [-s SIZE] [-P FLOWS] [-n CONNS] [-C ALGO] [-j]\n",
 		argv0, argv0);
 	exit(2);
 }
@@ -515,8 +539,11 @@ int main(int argc, char **argv)
 	if (!is_server && strcmp(argv[1], "client"))
 		usage(argv[0]);
 	optind = 2;
-	while ((c = getopt(argc, argv, "f:p:H:m:t:s:P:n:j")) != -1) {
+	while ((c = getopt(argc, argv, "f:p:H:m:t:s:P:n:C:j")) != -1) {
 		switch (c) {
+		case 'C':
+			cong = optarg;
+			break;
 		case 'f':
 			use_edu = !strcmp(optarg, "edu");
 			if (!use_edu && strcmp(optarg, "tcp"))

@@ -13,6 +13,7 @@
  *   edu_xfer -l [-f edu|tcp] [-a ADDR] -p PORT [-n BYTES] [-b RCVBUF]
  *            [-D FIRST_READ_DELAY_MS] [-d PER_READ_DELAY_MS] [-r READ_SIZE]
  *   edu_xfer -c ADDR -p PORT [-f edu|tcp] [-n BYTES] [-B SNDBUF]
+ *            [-C CONGESTION_CONTROL]
  *   common:  [-S SEED] [-t TIMEOUT_S]
  */
 #define _GNU_SOURCE
@@ -44,6 +45,7 @@ static struct {
 	int read_size;
 	uint64_t seed;
 	int timeout;
+	const char *cong;
 } opt = {
 	.edu = true,
 	.bytes = 64LL << 20,
@@ -224,6 +226,12 @@ static int client(void)
 		if (opt.sndbuf)
 			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &opt.sndbuf,
 				   sizeof(int));
+		if (opt.cong && setsockopt(fd, opt.edu ? SOL_EDU : IPPROTO_TCP,
+					   opt.edu ? EDU_CONGESTION : TCP_CONGESTION,
+					   opt.cong, strlen(opt.cong) + opt.edu)) {
+			perror("edu_xfer: congestion control");
+			return 2;
+		}
 		if (!connect(fd, (void *)&a, sizeof(a)))
 			break;
 		if (errno != ECONNREFUSED || tries > 100) {
@@ -279,7 +287,7 @@ int main(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "lc:a:p:f:n:b:B:D:d:r:S:t:")) != -1) {
+	while ((c = getopt(argc, argv, "lc:a:p:f:n:b:B:D:d:r:S:t:C:")) != -1) {
 		switch (c) {
 		case 'l':
 			opt.listen = true;
@@ -317,6 +325,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			opt.timeout = atoi(optarg);
+			break;
+		case 'C':
+			opt.cong = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: see the comment at the top of edu_xfer.c\n");
