@@ -47,6 +47,9 @@ TRACE_EVENT(edu_cong_probe,
 		__field(__u32, daddr)
 		__field(__u16, sport)
 		__field(__u16, dport)
+		__field(__u32, snd_una)
+		__field(__u32, snd_nxt)
+		__field(__u32, mss)
 		__field(__u32, snd_cwnd)
 		__field(__u32, ssthresh)
 		__field(__u32, srtt)
@@ -67,6 +70,10 @@ TRACE_EVENT(edu_cong_probe,
 		__entry->daddr = (__force __u32)inet->inet_daddr;
 		__entry->sport = ntohs(inet->inet_sport);
 		__entry->dport = ntohs(inet->inet_dport);
+		/* relative to the ISS, so that a run starts near 0 */
+		__entry->snd_una = es->snd_una - es->iss;
+		__entry->snd_nxt = es->snd_nxt - es->iss;
+		__entry->mss = es->mss;
 		__entry->snd_cwnd = es->snd_cwnd;
 		__entry->ssthresh = es->snd_ssthresh;
 		__entry->srtt = es->srtt_us;
@@ -78,10 +85,11 @@ TRACE_EVENT(edu_cong_probe,
 		memcpy(__entry->ca_state, info.raw, sizeof(info.raw));
 	),
 
-	TP_printk("src=%pI4:%u dest=%pI4:%u ca=%s reason=%s snd_cwnd=%u ssthresh=%u srtt=%u snd_wnd=%u in_flight=%u ca_state=%u,%u,%u,%u",
+	TP_printk("src=%pI4:%u dest=%pI4:%u ca=%s reason=%s snd_una=%u snd_nxt=%u mss=%u snd_cwnd=%u ssthresh=%u srtt=%u snd_wnd=%u in_flight=%u ca_state=%u,%u,%u,%u",
 		  &__entry->saddr, __entry->sport, &__entry->daddr,
 		  __entry->dport, __entry->ca,
 		  show_edu_cong_reason(__entry->reason),
+		  __entry->snd_una, __entry->snd_nxt, __entry->mss,
 		  __entry->snd_cwnd, __entry->ssthresh, __entry->srtt,
 		  __entry->snd_wnd, __entry->in_flight,
 		  __entry->ca_state[0], __entry->ca_state[1],
