@@ -16,7 +16,10 @@
  *
  * so a random loss on an uncongested link costs little, while a loss
  * from a full queue brings the window back to the bandwidth-delay
- * product. Duplicate ACKs count as one segment delivered each, and the
+ * product. RTTmin is the smallest RTT of the connection; Linux takes the
+ * first sample after a timeout as the new RTTmin, which on a stalling
+ * path (or an emulated one) can be a queue-inflated RTT and would set
+ * ssthresh far above the path's capacity. Duplicate ACKs count as one segment delivered each, and the
  * cumulative ACK that follows is reduced by what they already counted.
  * "+" is the per-RTT sampling, which keeps ACK compression from
  * inflating the estimate.
@@ -33,8 +36,7 @@ struct edu_westwood {
 	u32	bk;		/* bytes acknowledged in this window */
 	u32	accounted;	/* bytes counted for duplicate ACKs */
 	u32	rtt_us;		/* latest RTT sample */
-	u32	rtt_min_us;
-	bool	reset_rtt_min;	/* take the next sample as RTTmin */
+	u32	rtt_min_us;	/* smallest RTT of the connection */
 };
 
 static struct edu_westwood *westwood(const struct sock *sk)
@@ -48,7 +50,6 @@ static void westwood_init(struct sock *sk)
 	struct edu_westwood *w = westwood(sk);
 
 	w->win_start_us = edu_clock_us();
-	w->reset_rtt_min = true;
 }
 
 static u32 westwood_filter(u32 a, u32 b)
@@ -86,9 +87,8 @@ static void westwood_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
 
 	if (s->rtt_us >= 0) {
 		w->rtt_us = s->rtt_us ? : 1;
-		if (w->reset_rtt_min || w->rtt_us < w->rtt_min_us)
+		if (!w->rtt_min_us || w->rtt_us < w->rtt_min_us)
 			w->rtt_min_us = w->rtt_us;
-		w->reset_rtt_min = false;
 	}
 	w->bk += westwood_acked_count(sk, s);
 
@@ -122,13 +122,6 @@ static u32 westwood_ssthresh(struct sock *sk)
 	return westwood_bw_rttmin(sk);
 }
 
-/* After a timeout the path may have changed: measure RTTmin again. */
-static void westwood_on_loss(struct sock *sk, enum edu_loss_kind kind)
-{
-	if (kind == EDU_LOSS_RTO)
-		westwood(sk)->reset_rtt_min = true;
-}
-
 static void westwood_get_info(struct sock *sk, union edu_cc_info *info)
 {
 	struct edu_westwood *w = westwood(sk);
@@ -145,7 +138,6 @@ static struct edu_congestion_ops edu_westwood = {
 	.ssthresh	= westwood_ssthresh,
 	.cong_avoid	= edu_reno_cong_avoid,
 	.pkts_acked	= westwood_pkts_acked,
-	.on_loss	= westwood_on_loss,
 	.get_info	= westwood_get_info,
 };
 
