@@ -137,6 +137,25 @@ static void addr_port(char *out, size_t size, unsigned int addr, unsigned int po
 	snprintf(out, size, "%s:%u", inet_ntoa(a), port);
 }
 
+/* The algorithm's own state (edui_cc), read by its name. */
+static void print_cc(const struct edu_info *info)
+{
+	const union edu_cc_info *cc = &info->edui_cc;
+
+	if (!strcmp(info->edui_ca_name, "cubic"))
+		printf("\tcubic: W_max %u  K %u ms  epoch %u ms  hystart delay_min %.3f ms\n",
+		       cc->cubic.w_max, cc->cubic.k_ms, cc->cubic.epoch_ms,
+		       cc->cubic.delay_min_us / 1000.0);
+	else if (!strcmp(info->edui_ca_name, "vegas"))
+		printf("\tvegas: base_rtt %.3f ms  rtt %.3f ms  diff %u segments\n",
+		       cc->vegas.base_rtt_us / 1000.0, cc->vegas.rtt_us / 1000.0,
+		       cc->vegas.diff);
+	else if (!strcmp(info->edui_ca_name, "westwood"))
+		printf("\twestwood: bw_est %.3f Mbit/s  rtt_min %.3f ms  bw*rtt_min %u segments\n",
+		       cc->westwood.bw_est * 8 / 1e6, cc->westwood.rtt_min_us / 1000.0,
+		       cc->westwood.bw_rttmin);
+}
+
 static int list_sockets(int all, int listeners, int want_state, int port, int detail)
 {
 	unsigned int laddr, lport, raddr, rport, st, txq, rxq, tr, retr, uid, cwnd, ssth;
@@ -183,13 +202,14 @@ static int list_sockets(int all, int listeners, int want_state, int port, int de
 			continue;
 		}
 		printf("\tpid %d  %s  rtt %.3f/%.3f ms  rto %.0f ms  mss %u  wscale %u,%u\n",
-		       pid, info.edui_ca_name[0] ? info.edui_ca_name : "reno",
+		       pid, info.edui_ca_name[0] ? info.edui_ca_name : "newreno",
 		       info.edui_rtt / 1000.0, info.edui_rttvar / 1000.0,
 		       info.edui_rto / 1000.0, info.edui_snd_mss,
 		       info.edui_snd_wscale, info.edui_rcv_wscale);
 		printf("\tcwnd %u  ssthresh %u  snd_wnd %u  rcv_wnd %u  unacked %u\n",
 		       info.edui_snd_cwnd, info.edui_snd_ssthresh, info.edui_snd_wnd,
 		       info.edui_rcv_wnd, info.edui_unacked);
+		print_cc(&info);
 		printf("\tretrans %u/%u  fast_retrans %u  rto_expiries %u  zero_wnd_probes %u  dup_acks %u\n",
 		       info.edui_retransmits, info.edui_total_retrans,
 		       info.edui_fast_retrans, info.edui_rto_expiries,
