@@ -21,6 +21,61 @@ BENCH_PATHS=${BENCH_PATHS:-edunic veth lo}
 BENCH_MODES=${BENCH_MODES:-stream rr crr}
 IDLE_CONNS=${IDLE_CONNS:-10000}
 RECORDS=${RECORDS:-/vmout/bench-records.jsonl}
+# ---- congestion control: AF_EDU against kernel TCP, algorithm by algorithm ----
+# An emulated 100 Mbit/s link, 10 ms one-way delay on the data path, 1%
+# loss (edunic's emulation on h1's side). Each AF_EDU algorithm against the
+# kernel's module of the same name (Linux's "reno" is NewReno); goodput
+# with edu-perf, CC_RUNS runs of CC_SECS each, medians and their ratio.
+# Writes /vmout/bench-cong.json; self-contained, so that it can be run or
+# changed apart from the rest.
+bench_congestion() {
+	local secs=${CC_SECS:-10} runs=${CC_RUNS:-3} ca kca fam vals port out
+	declare -A CC
+	local PERF=$TOP/scripts/tools/edu-perf
+	[ -d /sys/module/af_edu ] || insmod "$TOP/module/edu/af_edu.ko" || return 1
+	modprobe -q tcp_vegas; modprobe -q tcp_westwood
+	twohosts_up edunic || return 1
+	ip -n $H1 link set e1 type edunic rate 100mbit delay 10ms loss 1 || return 1
+	for ca in newreno cubic vegas westwood; do
+		kca=$ca; [ $ca = newreno ] && kca=reno
+		for fam in edu tcp; do
+			vals=""
+			for _ in $(seq "$runs"); do
+				port=$((6600 + RANDOM % 300))
+				ip netns exec $H2 "$PERF" server -f $fam -p $port &
+				local srv=$!
+				sleep 0.5
+				out=$(ip netns exec $H1 "$PERF" client -f $fam -H $H2_ADDR -p $port \
+					-m stream -t "$secs" -C "$([ $fam = edu ] && echo $ca || echo $kca)" -j)
+				kill $srv 2>/dev/null; wait $srv 2>/dev/null
+				vals="$vals $(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mbit_s"])')"
+			done
+			CC[$ca.$fam.runs]=$(echo $vals | tr ' ' ',')
+			CC[$ca.$fam]=$(echo $vals | tr ' ' '\n' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+		done
+	done
+	twohosts_down
+	printf '\n%s\n' "congestion control, 100 Mbit/s, 10 ms, 1% loss (edunic), goodput Mbit/s, median of $runs x ${secs}s"
+	printf '%-10s %-10s %10s %10s %8s\n' "AF_EDU" "kernel" "edu" "tcp" "ratio"
+	for ca in newreno cubic vegas westwood; do
+		kca=$ca; [ $ca = newreno ] && kca=reno
+		printf '%-10s %-10s %10s %10s %8s\n' $ca $kca "${CC[$ca.edu]}" "${CC[$ca.tcp]}" \
+			"$(python3 -c "print(f'{${CC[$ca.edu]}/max(${CC[$ca.tcp]},0.01):.2f}')")"
+	done
+	{
+		echo "{\"link\": \"edunic 100mbit delay 10ms loss 1%\", \"seconds\": $secs,"
+		for ca in newreno cubic vegas westwood; do
+			echo " \"$ca\": {\"edu_mbit\": [${CC[$ca.edu.runs]}], \"tcp_mbit\": [${CC[$ca.tcp.runs]}]},"
+		done
+		echo " \"kernel\": \"$(uname -r)\"}"
+	} > /vmout/bench-cong.json
+}
+# BENCH_ONLY=congestion scripts/vm-run -- scripts/bench-guest.sh: this part alone.
+if [ "${BENCH_ONLY:-}" = congestion ]; then
+	bench_congestion
+	exit $?
+fi
+
 PERF=$TOP/scripts/tools/edu-perf
 EDU_KO=${EDU_KO:-$TOP/module/edu/af_edu.ko}
 : > "$RECORDS"
@@ -141,3 +196,8 @@ fi
 
 python3 "$TOP/scripts/bench-report.py" "$RECORDS" /vmout/bench.json \
 	"kernel=$(uname -r)" "runs=$RUNS" "seconds=$SECS"
+
+# ---- congestion control, algorithm by algorithm ----
+if [ "${BENCH_CONGESTION:-1}" = 1 ]; then
+	bench_congestion
+fi

@@ -11,11 +11,13 @@ cd "$(dirname "$0")/.."
 KVER=$(scripts/vm-build.sh | tail -n 1)
 export KVER
 ENV=()
-for v in RUNS SECS BENCH_PATHS BENCH_MODES BENCH_IDLE_PATH IDLE_CONNS EDU_KO; do
+for v in RUNS SECS BENCH_PATHS BENCH_MODES BENCH_IDLE_PATH IDLE_CONNS EDU_KO \
+	BENCH_ONLY BENCH_CONGESTION CC_RUNS CC_SECS; do
 	# vm-run hands the guest one command line: quote each value.
 	[ -z "${!v:-}" ] || ENV+=("$(printf '%s=%q' "$v" "${!v}")")
 done
 OUT=${BENCH_OUT:-build/vm-bench}
 scripts/vm-run --out "$OUT" --timeout 3000 -- env "${ENV[@]}" scripts/bench-guest.sh
-cp "$OUT/bench.json" build/bench.json
-echo "results: build/bench.json"
+[ ! -f "$OUT/bench.json" ] || cp "$OUT/bench.json" build/bench.json
+[ ! -f "$OUT/bench-cong.json" ] || cp "$OUT/bench-cong.json" build/bench-cong.json
+echo "results: build/bench.json, build/bench-cong.json (congestion control)"
