@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Checks of congestion control, for congestion.sh.
+
+  cong_check.py sockopt
+      EDU_CONGESTION and net.edu.congestion_control: errnos, names, the
+      switch on a live connection (run in a namespace of its own).
+  cong_check.py CHECK TRACE [ARGS]
+      one property of the edu:edu_cong_probe record of a transfer; prints
+      what it measured as "# ..." lines, exits 0 (holds) or 1 (does not).
+
+Each check reads the record of a real transfer over an emulated edunic
+link; the tolerances are stated where they are used.
+"""
+import ctypes
+import errno
+import os
+import socket
+import statistics
+import struct
+import sys
+
+sys.dont_write_bytecode = True  # the tree may be read-only
+sys.path.insert(0, os.path.join(os.environ.get('AF_EDU_TOP', os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), '..', '..')), 'scripts', 'lib'))
+import cc_trace  # noqa: E402
+
+SOL_EDU = 290
+EDU_INFO = 3
+EDU_CONGESTION = 4
+INF = cc_trace.INFINITE_SSTHRESH
+
+
+def log(*a):
+    print('#', *a)
+
+
+def load(path):
+    ev = cc_trace.biggest_flow(cc_trace.parse_file(path))
+    if not ev:
+        log(f'{path}: no edu_cong_probe events')
+        sys.exit(1)
+    log(f'{path}: {len(ev)} events of {ev[0].ca} over {ev[-1].t:.1f} s')
+    return ev
+
+
+def runs_of(ev, reason, min_len):
+    """Index ranges [i, j] of consecutive events with this reason."""
+    out, i = [], 0
+    while i < len(ev):
+        if ev[i].reason != reason:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(ev) and ev[j + 1].reason == reason:
+            j += 1
+        if j - i + 1 >= min_len:
+            out.append((i, j))
+        i = j + 1
+    return out
+
+
+def check_slow_start(ev):
+    """
+    Slow start doubles cwnd every round trip (RFC 5681 3.1: +1 segment per
+    segment acknowledged) and stops at ssthresh. A round trip is counted in
+    sequence space, as HyStart and Vegas count it: it ends with the first
+    ACK at or beyond the snd_nxt of its start, so the check does not depend
+    on the VM's timing. Over every slow-start round from cwnd 4 up in which
+    the sender filled its window (the round's data at least 3/4 of cwnd:
+    a receive-window-limited round cannot double), not capped by ssthresh,
+    the median growth must be x1.6..x2.4. No slow-start
+    step may end above ssthresh + 1 (the + 1: RFC 3465's leftover of an ACK
+    that crosses ssthresh goes to congestion avoidance, at most one segment
+    since ssthresh is half the flight that ACK can cover), and at least one
+    slow start after a loss must reach its ssthresh and go on in
+    congestion avoidance.
+    """
+    ok = True
+    ratios = []
+    limited = 0
+    for i, j in runs_of(ev, 'slow_start', 3):
+        c0, una, end = ev[i].cwnd, ev[i].snd_una, ev[i].snd_nxt
+        for e in ev[i + 1:j + 1]:
+            if e.snd_una < end:
+                continue
+            full = (end - una) / e.mss >= 0.75 * c0
+            if c0 >= 4 and e.cwnd < e.ssthresh:
+                if full:
+                    ratios.append(e.cwnd / c0)
+                else:
+                    limited += 1
+            c0, una, end = e.cwnd, e.snd_una, e.snd_nxt
+    log(f'slow-start rounds not filling cwnd (left out): {limited}')
+    if len(ratios) < 3:
+        log(f'only {len(ratios)} slow-start rounds')
+        return False
+    med = statistics.median(ratios)
+    log(f'{len(ratios)} slow-start rounds, cwnd growth per round: median '
+        f'x{med:.2f} (want 1.6..2.4), range x{min(ratios):.2f}..x{max(ratios):.2f}')
+    ok &= 1.6 <= med <= 2.4
+    over = [e for e in ev if e.reason == 'slow_start' and e.cwnd > e.ssthresh + 1]
+    if over:
+        log(f'slow start past ssthresh: {over[0]}')
+        ok = False
+    reached = sum(1 for a, b in zip(ev, ev[1:])
+                  if a.reason == 'slow_start' and a.ssthresh < INF and
+                  a.cwnd >= a.ssthresh and b.reason == 'cong_avoid')
+    log(f'slow starts that reached ssthresh and went on in congestion '
+        f'avoidance: {reached}')
+    return ok and reached > 0
+
+
+def check_cong_avoid(ev):
+    """
+    Congestion avoidance adds about one segment per round trip (RFC 5681
+    eq. 3: +1 per cwnd segments acknowledged). For each run of 4 or more
+    cong_avoid events, round trips = the sum over its steps of segments
+    acknowledged / cwnd; the median growth must be 0.7..1.3 segments per
+    round trip.
+    """
+    rates = []
+    for i, j in runs_of(ev, 'cong_avoid', 4):
+        n = sum((b.snd_una - a.snd_una) / a.mss / a.cwnd
+                for a, b in zip(ev[i:j], ev[i + 1:j + 1]))
+        if n >= 2:
+            rates.append((ev[j].cwnd - ev[i].cwnd) / n)
+    if not rates:
+        log('no congestion-avoidance run of 2 round trips')
+        return False
+    med = statistics.median(rates)
+    log(f'{len(rates)} runs, median growth {med:.2f} segments per round trip '
+        f'(want 0.7..1.3)')
+    return 0.7 <= med <= 1.3
+
+
+def loss_events(ev, reason):
+    return [(ev[i - 1], ev[i]) for i in range(1, len(ev)) if ev[i].reason == reason]
+
+
+def check_newreno_halves(ev):
+    """
+    On the third duplicate ACK NewReno sets ssthresh = max(FlightSize / 2, 2)
+    (RFC 5681 eq. 4) and cwnd = ssthresh + 3. Exact for every fast
+    retransmit; and, as the flow is cwnd-limited, ssthresh is about half
+    the cwnd before (within 2 segments + 10%).
+    """
+    evs = loss_events(ev, 'recovery_enter')
+    bad = 0
+    for prev, e in evs:
+        exact = e.ssthresh == max(e.in_flight // 2, 2) and e.cwnd == e.ssthresh + 3
+        near = abs(e.ssthresh - prev.cwnd / 2) <= 2 + 0.1 * prev.cwnd
+        if not (exact and near):
+            bad += 1
+            log(f'not a halving: before {prev}, after {e}')
+    log(f'{len(evs)} fast retransmits, {bad} wrong')
+    if evs:
+        r = statistics.median(e.ssthresh / p.cwnd for p, e in evs)
+        log(f'median ssthresh / cwnd before: {r:.2f}')
+    return len(evs) > 0 and bad == 0
+
+
+def check_cubic_beta(ev):
+    """
+    CUBIC (RFC 9438 4.6): ssthresh = max(0.7 * cwnd, 2) on a loss, and
+    W_max (state[0]) is cwnd, or 0.85 * cwnd by fast convergence (4.7).
+    Exact (integer arithmetic of edu_cong_cubic.c) for every fast
+    retransmit.
+    """
+    evs = loss_events(ev, 'recovery_enter')
+    bad = 0
+    for prev, e in evs:
+        want = max(prev.cwnd * 7 // 10, 2)
+        wmax_ok = e.state[0] in (prev.cwnd, prev.cwnd * 17 // 20)
+        if e.ssthresh != want or not wmax_ok:
+            bad += 1
+            log(f'not x0.7: before {prev}, after {e}')
+    log(f'{len(evs)} fast retransmits, {bad} wrong')
+    if evs:
+        r = statistics.median(e.ssthresh / p.cwnd for p, e in evs)
+        log(f'median ssthresh / cwnd before: {r:.2f}')
+    return len(evs) > 0 and bad == 0
+
+
+def check_rto(ev):
+    """An RTO collapses cwnd to its minimum, one segment (RFC 5681 3.1)."""
+    evs = loss_events(ev, 'rto')
+    bad = [(p, e) for p, e in evs if e.cwnd != 1 or e.ssthresh < 2]
+    for p, e in bad:
+        log(f'RTO did not collapse cwnd: {e}')
+    log(f'{len(evs)} RTO events, cwnd before them: '
+        f'{sorted(set(p.cwnd for p, _ in evs))[:10]}')
+    return len(evs) > 0 and not bad
+
+
+def second_half_srtt(ev):
+    half = ev[-1].t / 2
+    s = [e.srtt_us / 1000 for e in ev if e.t >= half and e.srtt_us]
+    return statistics.median(s) if s else 0
+
+
+def check_vegas_queue(vegas_path, reno_path):
+    """
+    On a rate-limited link with a deep queue Vegas keeps a few segments
+    queued, so its RTT stays near the base RTT, while NewReno fills the
+    queue. Over the second half of each transfer: Vegas's median smoothed
+    RTT at most 2 x its BaseRTT + 20 ms (BaseRTT as Vegas measured it,
+    which includes the emulating machine's own delay); NewReno's at least
+    twice Vegas's.
+    """
+    vev = load(vegas_path)
+    base = min((e.state[0] for e in vev if e.state[0]), default=0) / 1000
+    v = second_half_srtt(vev)
+    r = second_half_srtt(load(reno_path))
+    limit = 2 * base + 20
+    log(f'median srtt, second half: vegas {v:.1f} ms (want <= {limit:.0f}), '
+        f'newreno {r:.1f} ms (want >= {2 * v:.1f}); Vegas BaseRTT {base:.1f} ms')
+    return base > 0 and 0 < v <= limit and r >= 2 * v
+
+
+def check_westwood(ev, rate_kbit, tol):
+    """
+    Westwood+ sets ssthresh = BWE * RTTmin / MSS after a loss. For every
+    fast retransmit after the first 3 s (the estimate needs a few RTTs to
+    settle): ssthresh equals the bw_rttmin the algorithm reports, and BWE
+    is within tol of the link's payload rate (rate * 1460 / 1538: the
+    bytes of a full frame on the wire that are payload).
+    """
+    payload = rate_kbit * 1000 / 8 * 1460 / 1538
+    evs = [(p, e) for p, e in loss_events(ev, 'recovery_enter') if e.t > 3]
+    bad = 0
+    ests = []
+    for _, e in evs:
+        bw, rttmin, bwr = e.state[0], e.state[1], e.state[2]
+        ests.append(bw)
+        if e.ssthresh != bwr or abs(bw - payload) > tol * payload:
+            bad += 1
+            log(f'ssthresh {e.ssthresh} bw_rttmin {bwr} BWE {bw} B/s '
+                f'rtt_min {rttmin} us (payload rate {payload:.0f} B/s)')
+    if ests:
+        log(f'{len(evs)} losses after 3 s; BWE median {statistics.median(ests):.0f} B/s '
+            f'= {statistics.median(ests) / payload:.2f} x payload rate (tolerance {tol})')
+    return len(evs) > 0 and bad == 0
+
+
+def edu_family():
+    with open('/sys/module/af_edu/parameters/family') as f:
+        return int(f.read())
+
+
+def expect_errno(what, fn, want):
+    try:
+        fn()
+    except OSError as e:
+        if e.errno == want:
+            log(f'{what}: {errno.errorcode[want]}')
+            return True
+        log(f'{what}: {errno.errorcode.get(e.errno, e.errno)}, want '
+            f'{errno.errorcode[want]}')
+        return False
+    log(f'{what}: succeeded, want {errno.errorcode[want]}')
+    return False
+
+
+def ca_name(s):
+    return s.getsockopt(SOL_EDU, EDU_CONGESTION, 16).split(b'\0')[0].decode()
+
+
+def info_cwnd(s):
+    """edui_snd_cwnd and edui_snd_ssthresh (offsets 28, 32 of edu_info)."""
+    b = s.getsockopt(SOL_EDU, EDU_INFO, 256)
+    return struct.unpack_from('II', b, 28)
+
+
+def check_sockopt():
+    """
+    EDU_CONGESTION: ENOENT for an unknown name, EINVAL for an empty
+    option, more than 16 bytes or 16 bytes without a NUL, EFAULT for a bad
+    pointer; getsockopt returns the name; net.edu.congestion_control
+    refuses unknown names and gives new sockets its algorithm; a live
+    connection switches with cwnd and ssthresh kept and keeps moving data.
+    """
+    fam = edu_family()
+    ok = True
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    ok &= expect_errno('unknown name', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, b'nosuchalgo\0'), errno.ENOENT)
+    ok &= expect_errno('empty name', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, b'\0'), errno.ENOENT)
+    ok &= expect_errno('optlen 0', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, b''), errno.EINVAL)
+    ok &= expect_errno('optlen 17', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, b'cubic' + b'\0' * 12), errno.EINVAL)
+    ok &= expect_errno('16 bytes, no NUL', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, b'c' * 16), errno.EINVAL)
+    ok &= expect_errno('NULL pointer', lambda: s.setsockopt(
+        SOL_EDU, EDU_CONGESTION, None, 6), errno.EFAULT)
+    avail = open('/proc/sys/net/edu/available_congestion_control').read().split()
+    log(f'available: {avail}')
+    ok &= sorted(avail) == sorted(['newreno', 'reno', 'cubic', 'vegas', 'westwood'])
+    ok &= ca_name(s) == 'newreno'
+    for name in avail:
+        s.setsockopt(SOL_EDU, EDU_CONGESTION, name.encode() + b'\0')
+        ok &= ca_name(s) == name
+    # without the NUL, as TCP_CONGESTION callers pass it
+    s.setsockopt(SOL_EDU, EDU_CONGESTION, b'vegas')
+    ok &= ca_name(s) == 'vegas'
+    s.close()
+
+    sysctl = '/proc/sys/net/edu/congestion_control'
+    try:
+        with open(sysctl, 'w') as f:
+            f.write('nosuchalgo\n')
+        log('sysctl accepted an unknown name')
+        ok = False
+    except OSError as e:
+        log(f'sysctl unknown name: {errno.errorcode.get(e.errno)}')
+        ok &= e.errno == errno.ENOENT
+    with open(sysctl, 'w') as f:
+        f.write('westwood\n')
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    got = ca_name(s)
+    log(f'new socket after sysctl westwood: {got}')
+    ok &= got == 'westwood'
+    s.close()
+    with open(sysctl, 'w') as f:
+        f.write('newreno\n')
+
+    # Live switch: a connection over loopback, data before and after.
+    # Python cannot parse AF_EDU addresses: bind/connect/accept by libc,
+    # with a sockaddr_edu (the layout of sockaddr_in).
+    libc = ctypes.CDLL(None, use_errno=True)
+    addr = struct.pack('=H', fam) + struct.pack('!H', 7799) + \
+        socket.inet_aton('127.0.0.1') + bytes(8)
+    lst = socket.socket(fam, socket.SOCK_STREAM)
+    if libc.bind(lst.fileno(), addr, len(addr)) or libc.listen(lst.fileno(), 1):
+        log(f'bind/listen: {os.strerror(ctypes.get_errno())}')
+        return False
+    cli = socket.socket(fam, socket.SOCK_STREAM)
+    if libc.connect(cli.fileno(), addr, len(addr)):
+        log(f'connect: {os.strerror(ctypes.get_errno())}')
+        return False
+    fd = libc.accept(lst.fileno(), None, None)
+    if fd < 0:
+        log(f'accept: {os.strerror(ctypes.get_errno())}')
+        return False
+    srv = socket.socket(fam, socket.SOCK_STREAM, 0, fd)
+    cli.sendall(b'x' * 200000)
+    got = 0
+    while got < 200000:
+        got += len(srv.recv(65536))
+    before = info_cwnd(cli)
+    cli.setsockopt(SOL_EDU, EDU_CONGESTION, b'cubic\0')
+    after = info_cwnd(cli)
+    log(f'live switch newreno -> {ca_name(cli)}: cwnd/ssthresh {before} -> {after}')
+    ok &= ca_name(cli) == 'cubic' and before == after
+    cli.sendall(b'y' * 200000)
+    got = 0
+    while got < 200000:
+        got += len(srv.recv(65536))
+    log('200000 bytes after the switch arrived')
+    for x in (cli, srv, lst):
+        x.close()
+    return ok
+
+
+def main():
+    what = sys.argv[1]
+    if what == 'sockopt':
+        ok = check_sockopt()
+    elif what == 'vegas_queue':
+        ok = check_vegas_queue(sys.argv[2], sys.argv[3])
+    elif what == 'westwood':
+        ok = check_westwood(load(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]))
+    else:
+        fn = {'slow_start': check_slow_start, 'cong_avoid': check_cong_avoid,
+              'newreno_halves': check_newreno_halves, 'cubic_beta': check_cubic_beta,
+              'rto': check_rto}[what]
+        ok = fn(load(sys.argv[2]))
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == '__main__':
+    main()
