@@ -60,6 +60,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_tun.h>
 #include <linux/edu.h>
+#include "edu_tun.h"
 
 #define TUN_NAME	"edudrill0"
 #define LOCAL_ADDR	"192.168.77.1"
@@ -784,56 +785,9 @@ struct pkt {
 	uint8_t *data;		/* IPv4 header + segment */
 };
 
-struct iphdr_min {
-	uint8_t ver_ihl, tos;
-	uint16_t tot_len, id, frag_off;
-	uint8_t ttl, protocol;
-	uint16_t check;
-	uint32_t saddr, daddr;
-};
-
-static uint32_t csum_add(uint32_t sum, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	while (len > 1) {
-		sum += (p[0] << 8) | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* RFC 9293 3.1: the pseudo-header, then the segment; network order. */
-static uint16_t seg_csum_proto(uint32_t saddr, uint32_t daddr, uint8_t proto,
-			       const void *seg, size_t len)
-{
-	uint8_t ph[12];
-	uint32_t sum;
-
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = proto;
-	ph[10] = len >> 8;
-	ph[11] = len & 0xff;
-	sum = csum_add(0, ph, sizeof(ph));
-	sum = csum_add(sum, seg, len);
-	return htons(csum_fold(sum));
-}
-
 static uint16_t seg_csum(uint32_t saddr, uint32_t daddr, const void *seg, size_t len)
 {
-	return seg_csum_proto(saddr, daddr, IPPROTO_EDU, seg, len);
+	return edu_seg_csum(saddr, daddr, IPPROTO_EDU, seg, len);
 }
 
 /* Payload bytes are a function of their relative sequence number, so
@@ -883,7 +837,7 @@ static int build_opts(const struct segspec *s, uint8_t *o)
 /* Text form of a segment's header, relative to @c when it knows the ISNs. */
 static void seg_str(char *buf, size_t sz, const uint8_t *ip, int len, bool outgoing)
 {
-	const struct iphdr_min *iph = (const void *)ip;
+	const struct edu_iphdr *iph = (const void *)ip;
 	int ihl = (iph->ver_ihl & 15) * 4;
 	const struct eduhdr *h = (const void *)(ip + ihl);
 	int seglen = len - ihl, doff, plen, n = 0, i;
@@ -1034,7 +988,7 @@ static void *reader(void *arg)
 	};
 
 	for (;;) {
-		const struct iphdr_min *iph = (const void *)buf;
+		const struct edu_iphdr *iph = (const void *)buf;
 		ssize_t n;
 		double t;
 
@@ -1300,7 +1254,7 @@ static void do_inject(struct event *ev)
 {
 	const struct segspec *s = &ev->seg;
 	uint8_t pkt[PKT_MAX], opts[64];
-	struct iphdr_min *iph = (void *)pkt;
+	struct edu_iphdr *iph = (void *)pkt;
 	struct eduhdr *h = (void *)(pkt + 20);
 	uint16_t rp = s->rport ? s->rport : cur_rport;
 	uint16_t lp = s->lport ? s->lport : lport;
@@ -1334,7 +1288,7 @@ static void do_inject(struct event *ev)
 		seglen = s->trunc;
 	if (seglen >= 18) {
 		h->check = 0;
-		h->check = seg_csum_proto(remote_addr.s_addr, local_addr.s_addr,
+		h->check = edu_seg_csum(remote_addr.s_addr, local_addr.s_addr,
 					  s->csum_proto ? s->csum_proto : IPPROTO_EDU,
 					  h, seglen);
 		if (s->bad_csum)
@@ -1342,15 +1296,8 @@ static void do_inject(struct event *ev)
 		if (s->raw_csum)
 			h->check = htons(s->csum);
 	}
-	iph->ver_ihl = 0x45;
-	iph->tot_len = htons(20 + seglen);
-	iph->id = htons(ipid++);
-	iph->frag_off = htons(0x4000);
-	iph->ttl = 64;
-	iph->protocol = IPPROTO_EDU;
-	iph->saddr = remote_addr.s_addr;
-	iph->daddr = local_addr.s_addr;
-	iph->check = htons(csum_fold(csum_add(0, iph, 20)));
+	edu_ip_header(iph, remote_addr.s_addr, local_addr.s_addr, IPPROTO_EDU,
+		      seglen, ipid++);
 	log_pkt(now(), pkt, 20 + seglen, false);
 	if (write(tun_fd, pkt, 20 + seglen) != 20 + seglen)
 		fail(ev, "write to the TUN device: %s", strerror(errno));
@@ -1399,7 +1346,7 @@ static int parse_out_opts(const uint8_t *o, int olen, struct optspec *out, int m
 static void match_segment(struct event *ev, const struct pkt *p, char *why, size_t wsz)
 {
 	const struct segspec *s = &ev->seg;
-	const struct iphdr_min *iph = (const void *)p->data;
+	const struct edu_iphdr *iph = (const void *)p->data;
 	int ihl = (iph->ver_ihl & 15) * 4, seglen = p->len - ihl, doff, plen, n, i;
 	const struct eduhdr *h = (const void *)(p->data + ihl);
 	uint16_t rp = s->rport ? s->rport : cur_rport;
@@ -1925,29 +1872,12 @@ static void run_script(void)
 /* ------------------------------------------------------------------ */
 /* Setup                                                              */
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 static int move_high(int fd)
 {
 	int nfd = fcntl(fd, F_DUPFD_CLOEXEC, FIRST_PRIVATE_FD);
 
 	close(fd);
 	return nfd;
-}
-
-static int ifreq_ioctl(int s, unsigned long req, struct ifreq *ifr)
-{
-	return ioctl(s, req, ifr) ? -errno : 0;
 }
 
 /*
@@ -2006,59 +1936,20 @@ static void abort_open_sockets(void)
 
 static int setup_netns(void)
 {
-	struct ifreq ifr;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
-	int s, i, r;
+	const char *what;
 	char path[128];
+	int i, r;
 
-	if (unshare(CLONE_NEWNET)) {
-		diag("unshare(CLONE_NEWNET): %s", strerror(errno));
-		return -1;
-	}
-	/* no IPv6 chatter (router solicitations) on the TUN device */
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-	write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-
-	s = move_high(socket(AF_INET, SOCK_DGRAM, 0));
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	if (!ifreq_ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-
-	tun_fd = open("/dev/net/tun", O_RDWR);
+	tun_fd = edu_tun_netns(TUN_NAME, local_addr, 24, &what);
 	if (tun_fd < 0) {
-		diag("open /dev/net/tun: %s", strerror(errno));
+		diag("%s: %s", what, strerror(errno));
 		return -1;
 	}
 	tun_fd = move_high(tun_fd);
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
-	strcpy(ifr.ifr_name, TUN_NAME);
-	if (ioctl(tun_fd, TUNSETIFF, &ifr)) {
-		diag("TUNSETIFF: %s", strerror(errno));
-		return -1;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, TUN_NAME);
-	sin->sin_family = AF_INET;
-	sin->sin_addr = local_addr;
-	r = ifreq_ioctl(s, SIOCSIFADDR, &ifr);
-	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
-	r = r ? r : ifreq_ioctl(s, SIOCSIFNETMASK, &ifr);
-	r = r ? r : ifreq_ioctl(s, SIOCGIFFLAGS, &ifr);
-	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-	r = r ? r : ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
-	close(s);
-	if (r) {
-		diag("configuring %s: %s", TUN_NAME, strerror(-r));
-		return -1;
-	}
 	setup_capture();
 	for (i = 0; i < nsysctls; i++) {
 		snprintf(path, sizeof(path), "/proc/sys/net/edu/%.63s", sysctls[i].name);
-		r = write_file(path, sysctls[i].value);
+		r = edu_write_file(path, sysctls[i].value);
 		if (r) {
 			diag("sysctl net.edu.%s=%s: %s", sysctls[i].name,
 			     sysctls[i].value, strerror(-r));

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The TUN test bed of edu_tun.h. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include "edu_tun.h"
+
+uint32_t edu_csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 1) {
+		sum += (p[0] << 8) | p[1];
+		p += 2;
+		len -= 2;
+	}
+	if (len)
+		sum += p[0] << 8;
+	return sum;
+}
+
+uint16_t edu_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint16_t edu_seg_csum(uint32_t saddr, uint32_t daddr, uint8_t proto,
+		      const void *seg, size_t len)
+{
+	uint8_t ph[12];
+	uint32_t sum;
+
+	memcpy(ph, &saddr, 4);
+	memcpy(ph + 4, &daddr, 4);
+	ph[8] = 0;
+	ph[9] = proto;
+	ph[10] = len >> 8;
+	ph[11] = len & 0xff;
+	sum = edu_csum_add(0, ph, sizeof(ph));
+	sum = edu_csum_add(sum, seg, len);
+	return htons(edu_csum_fold(sum));
+}
+
+void edu_ip_header(struct edu_iphdr *iph, uint32_t saddr, uint32_t daddr,
+		   uint8_t proto, size_t seglen, uint16_t id)
+{
+	memset(iph, 0, sizeof(*iph));
+	iph->ver_ihl = 0x45;
+	iph->tot_len = htons(sizeof(*iph) + seglen);
+	iph->id = htons(id);
+	iph->frag_off = htons(0x4000);	/* DF */
+	iph->ttl = 64;
+	iph->protocol = proto;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->check = htons(edu_csum_fold(edu_csum_add(0, iph, sizeof(*iph))));
+}
+
+int edu_write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int ifreq_ioctl(int s, unsigned long req, struct ifreq *ifr)
+{
+	return ioctl(s, req, ifr) ? -errno : 0;
+}
+
+int edu_tun_netns(const char *ifname, struct in_addr local, int prefix,
+		  const char **what)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+	int s, fd, r;
+
+	*what = "unshare(CLONE_NEWNET)";
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	edu_write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	edu_write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+
+	*what = "socket(AF_INET)";
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (!ifreq_ioctl(s, SIOCGIFFLAGS, &ifr)) {
+		ifr.ifr_flags |= IFF_UP;
+		ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+
+	*what = "open /dev/net/tun";
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	*what = "TUNSETIFF";
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr)) {
+		r = -errno;
+		goto out;
+	}
+	*what = "configuring the TUN device";
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	sin->sin_family = AF_INET;
+	sin->sin_addr = local;
+	r = ifreq_ioctl(s, SIOCSIFADDR, &ifr);
+	sin->sin_addr.s_addr = prefix ? htonl(~0u << (32 - prefix)) : 0;
+	r = r ? r : ifreq_ioctl(s, SIOCSIFNETMASK, &ifr);
+	r = r ? r : ifreq_ioctl(s, SIOCGIFFLAGS, &ifr);
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	r = r ? r : ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
+out:
+	close(s);
+	if (r) {
+		if (fd >= 0)
+			close(fd);
+		errno = -r;
+		return -1;
+	}
+	return fd;
+}
