@@ -2,7 +2,7 @@
 /*
  * Helpers shared by the AF_EDU selftests: finding and loading the modules,
  * reading the address-family number in use, reading /proc/net/edu_stats
- * counters by name, the Internet checksum for injected segments, and a few
+ * counters by name, packets for injected segments, and a few
  * network-namespace chores.
  *
  * Everything is static so that each test is a single translation unit.
@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/edu.h>
+#include "edu_csum.h"
 
 #define EDU_FAMILY_PARAM	"/sys/module/af_edu/parameters/family"
 #define EDU_STATS_FILE		"/proc/net/edu_stats"
@@ -250,51 +251,6 @@ static inline void edu_stats_print_delta(FILE *out,
 	}
 }
 
-/* RFC 1071 one's-complement sum, folded at the end by edu_csum_fold(). */
-static inline uint32_t edu_csum_add(uint32_t sum, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	while (len > 1) {
-		sum += (p[0] << 8) | p[1];
-		p += 2;
-		len -= 2;
-	}
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static inline uint16_t edu_csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/*
- * Checksum of a segment (header + payload, check field zero) over the IPv4
- * pseudo-header of RFC 9293 section 3.1: source, destination, zero,
- * protocol, segment length. Returned in network byte order.
- */
-static inline uint16_t edu_segment_csum(struct in_addr src, struct in_addr dst,
-					uint8_t proto, const void *seg,
-					size_t len)
-{
-	uint8_t pseudo[12];
-	uint32_t sum;
-
-	memcpy(pseudo, &src, 4);
-	memcpy(pseudo + 4, &dst, 4);
-	pseudo[8] = 0;
-	pseudo[9] = proto;
-	pseudo[10] = len >> 8;
-	pseudo[11] = len & 0xff;
-	sum = edu_csum_add(0, pseudo, sizeof(pseudo));
-	sum = edu_csum_add(sum, seg, len);
-	return htons(edu_csum_fold(sum));
-}
-
 /*
  * The deterministic byte stream of the transfer tests: xorshift64*, one
  * 64-bit word at a time, so both ends can generate the same bytes.
@@ -449,13 +405,7 @@ struct edu_seg {
 
 static inline size_t edu_build_packet(uint8_t *pkt, const struct edu_seg *s)
 {
-	struct iphdr_min {
-		uint8_t ver_ihl, tos;
-		uint16_t tot_len, id, frag_off;
-		uint8_t ttl, protocol;
-		uint16_t check;
-		uint32_t saddr, daddr;
-	} *ip = (void *)pkt;
+	struct edu_iphdr *ip = (void *)pkt;
 	struct eduhdr *h = (void *)(pkt + 20);
 	uint8_t proto = s->proto ? s->proto : IPPROTO_EDU;
 	size_t seglen = sizeof(*h) + s->plen;
@@ -476,7 +426,7 @@ static inline size_t edu_build_packet(uint8_t *pkt, const struct edu_seg *s)
 	h->window = htons(s->window);
 	if (s->plen)
 		memcpy(pkt + 20 + sizeof(*h), s->payload, s->plen);
-	h->check = edu_segment_csum(s->src, s->dst, proto, h, seglen);
+	h->check = edu_seg_csum(s->src.s_addr, s->dst.s_addr, proto, h, seglen);
 	if (s->bad_csum)
 		h->check ^= htons(0x5a5a);
 	return 20 + seglen;
