@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -55,6 +56,9 @@ int edu_tun_netns(const char *ifname, struct in_addr local, int prefix,
 	}
 
 	*what = "open /dev/net/tun";
+	/* the TUN driver is a module on a distribution kernel */
+	if (access("/dev/net/tun", F_OK) && system("modprobe tun 2>/dev/null"))
+		errno = ENOENT;
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;
