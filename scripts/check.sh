@@ -7,7 +7,8 @@
 # test and on any bug, warning, sanitizer or lockdep report in the guest.
 # With "debug" as argument (make check-debug): the same on the debug kernel
 # of scripts/debug-kernel.sh (KASAN, lockdep, kmemleak, UBSAN), built the
-# first time it is asked for, plus a kmemleak scan at the end.
+# first time it is asked for, plus a kmemleak scan at the end, with the
+# fuzzers of selftests/edufuzz running $EDUFUZZ_SECONDS (120) each.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 cd "$TOP"
@@ -15,6 +16,8 @@ if [ "${1:-}" = debug ]; then
 	AF_EDU_KDIR=$(scripts/debug-kernel.sh | tail -n 1) || exit 1
 	export AF_EDU_KDIR AF_EDU_KERNEL=$AF_EDU_KDIR/arch/x86/boot/bzImage
 	export AF_EDU_CMDLINE="kmemleak=on"
+	# The fuzzers run longer where the sanitizers can see what they hit.
+	GUEST_ENV="EDUFUZZ_SECONDS=${EDUFUZZ_SECONDS:-120}"
 fi
 OUT=build/vm
 mkdir -p "$OUT"
@@ -63,7 +66,8 @@ fi
 vmrc=0
 if [ -n "$KVER" ]; then
 	rm -f "$OUT/ksft.log"
-	scripts/vm-run --out "$OUT" --timeout "${AF_EDU_CHECK_TIMEOUT:-4200}" -- scripts/run-selftests.sh
+	scripts/vm-run --out "$OUT" --timeout "${AF_EDU_CHECK_TIMEOUT:-4200}" -- \
+		${GUEST_ENV:-} scripts/run-selftests.sh
 	vmrc=$?
 	if [ $vmrc -ne 0 ]; then
 		echo "not ok - vm: guest run failed (status $vmrc; dmesg in $OUT/dmesg.txt)" \
