@@ -12,10 +12,12 @@
  *	be written, at a listener that meanwhile must accept CONNS real
  *	connections over 127.0.0.1 and echo on each; the half-open list must
  *	stay within net.edu.max_syn_backlog.
- *   edustress hold [-n CONNS] [-p PORT]
+ *   edustress hold [-n CONNS] [-c UNREACHABLE] [-p PORT]
  *	In the current namespace, open CONNS connections to itself and keep
  *	them: some with unread data, some with unsent data queued behind a
- *	closed window. Prints "held N" and waits to be killed.
+ *	closed window; and UNREACHABLE connections to a remote behind a TUN
+ *	device that never acknowledges data and vanishes with us. Prints
+ *	"held N" and waits to be killed.
  *   edustress cycle [-c CYCLES] -k AF_EDU_KO
  *	Module load/unload cycles while traffic runs: with sockets open the
  *	module must refuse to unload; with all closed it must unload; once
@@ -339,7 +341,75 @@ static int synflood(double secs, int conns)
 
 /* ---- many live connections --------------------------------------------- */
 
-static int hold(int n, int port)
+/*
+ * The remote end of the connections through the TUN device: it answers
+ * SYNs, never acknowledges data, and is gone with this process, so that
+ * what the connections had in flight stays unacknowledged for good.
+ */
+static void *mute_remote(void *arg)
+{
+	uint8_t buf[2048], pkt[64];
+	const struct edu_iphdr *iph = (const void *)buf;
+	const struct eduhdr *th = (const void *)(buf + 20);
+	struct eduhdr *h = (void *)(pkt + 20);
+	ssize_t n;
+
+	while ((n = read(tun_fd, buf, sizeof(buf))) > 0) {
+		if (n < 40 || iph->protocol != IPPROTO_EDU ||
+		    (th->flags & (EDU_FLAG_SYN | EDU_FLAG_ACK)) != EDU_FLAG_SYN)
+			continue;
+		memset(h, 0, sizeof(*h));
+		h->source = th->dest;
+		h->dest = th->source;
+		h->seq = htonl(1);
+		h->ack_seq = htonl(ntohl(th->seq) + 1);
+		h->flags = EDU_FLAG_SYN | EDU_FLAG_ACK;
+		h->window = htons(65535);
+		EDU_SET_DOFF(h, 5);
+		h->check = edu_seg_csum(iph->daddr, iph->saddr, IPPROTO_EDU, h,
+					sizeof(*h));
+		edu_ip_header((void *)pkt, iph->daddr, iph->saddr, IPPROTO_EDU,
+			      sizeof(*h), 1);
+		if (write(tun_fd, pkt, 20 + sizeof(*h)) < 0)
+			break;
+	}
+	return arg;
+}
+
+/* @m connections to a remote behind a TUN device, data in flight on each. */
+static int hold_unreachable(int m)
+{
+	struct sockaddr_in a = addr(0xc0a85002, 9000);	/* 192.168.80.2 */
+	struct pollfd p = { .events = POLLOUT };
+	static char junk[4000];
+	struct in_addr local;
+	const char *what;
+	pthread_t t;
+	int i, made = 0;
+
+	inet_pton(AF_INET, "192.168.80.1", &local);
+	tun_fd = edu_tun_create("eduhold0", local, 24, &what);
+	if (tun_fd < 0) {
+		msg("%s: %s", what, strerror(errno));
+		return 0;
+	}
+	pthread_create(&t, NULL, mute_remote, NULL);
+	for (i = 0; i < m; i++) {
+		p.fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (p.fd < 0)
+			break;
+		a.sin_port = htons(9000 + i % 100);
+		if (connect(p.fd, (void *)&a, sizeof(a)) && errno != EINPROGRESS)
+			break;
+		if (poll(&p, 1, 5000) != 1 || !(p.revents & POLLOUT) ||
+		    send(p.fd, junk, sizeof(junk), 0) <= 0)
+			continue;
+		made++;
+	}
+	return made;
+}
+
+static int hold(int n, int m, int port)
 {
 	struct rlimit rl = { 4 * n + 64, 4 * n + 64 };
 	struct sockaddr_in a = addr(INADDR_LOOPBACK, port);
@@ -377,10 +447,13 @@ static int hold(int n, int port)
 		}
 		made++;
 	}
-	printf("held %d\n", made);
-	fflush(stdout);
 	if (made < n)
 		msg("only %d of %d connections: %s", made, n, strerror(errno));
+	i = m ? hold_unreachable(m) : 0;
+	if (i < m)
+		msg("only %d of %d connections to the unreachable remote", i, m);
+	printf("held %d\n", made + i);
+	fflush(stdout);
 	for (;;)
 		pause();
 	return 0;
@@ -527,7 +600,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "synflood"))
 		return synflood(secs, conns ? conns : 200);
 	if (!strcmp(cmd, "hold"))
-		return hold(n ? n : 2000, port);
+		return hold(n ? n : 2000, conns, port);
 	fprintf(stderr, "usage: edustress churn|synflood|hold|cycle [options]\n");
 	return 2;
 }

@@ -31,30 +31,17 @@ static int ifreq_ioctl(int s, unsigned long req, struct ifreq *ifr)
 	return ioctl(s, req, ifr) ? -errno : 0;
 }
 
-int edu_tun_netns(const char *ifname, struct in_addr local, int prefix,
-		  const char **what)
+int edu_tun_create(const char *ifname, struct in_addr local, int prefix,
+		   const char **what)
 {
 	struct ifreq ifr;
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
 	int s, fd, r;
 
-	*what = "unshare(CLONE_NEWNET)";
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	edu_write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-	edu_write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-
 	*what = "socket(AF_INET)";
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	strcpy(ifr.ifr_name, "lo");
-	if (!ifreq_ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-
 	*what = "open /dev/net/tun";
 	/* the TUN driver is a module on a distribution kernel */
 	if (access("/dev/net/tun", F_OK) && system("modprobe tun 2>/dev/null"))
@@ -92,4 +79,28 @@ out:
 		return -1;
 	}
 	return fd;
+}
+
+int edu_tun_netns(const char *ifname, struct in_addr local, int prefix,
+		  const char **what)
+{
+	struct ifreq ifr;
+	int s;
+
+	*what = "unshare(CLONE_NEWNET)";
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	edu_write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	edu_write_file("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s >= 0) {
+		memset(&ifr, 0, sizeof(ifr));
+		strcpy(ifr.ifr_name, "lo");
+		if (!ifreq_ioctl(s, SIOCGIFFLAGS, &ifr)) {
+			ifr.ifr_flags |= IFF_UP;
+			ifreq_ioctl(s, SIOCSIFFLAGS, &ifr);
+		}
+		close(s);
+	}
+	return edu_tun_create(ifname, local, prefix, what);
 }

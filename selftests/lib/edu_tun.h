@@ -15,11 +15,17 @@
 int edu_write_file(const char *path, const char *val);
 
 /*
+ * Create the TUN device @ifname (IFF_TUN | IFF_NO_PI) in the current
+ * network namespace with @local/@prefix and bring it up. Returns its file
+ * descriptor (closing it removes the device), or -1 with *@what naming the
+ * step that failed and errno set.
+ */
+int edu_tun_create(const char *ifname, struct in_addr local, int prefix,
+		   const char **what);
+
+/*
  * Move into a new network namespace, bring "lo" up, turn IPv6 off (no
- * router solicitations on the TUN device), create the TUN device @ifname
- * (IFF_TUN | IFF_NO_PI) with @local/@prefix and bring it up. Returns the
- * TUN file descriptor, or -1 with *@what naming the step that failed and
- * errno set.
+ * router solicitations on the TUN device), then edu_tun_create().
  */
 int edu_tun_netns(const char *ifname, struct in_addr local, int prefix,
 		  const char **what);
