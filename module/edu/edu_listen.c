@@ -93,12 +93,38 @@ static u32 edu_cookie_data(u16 peer_mss, u8 peer_ws, u8 rcv_ws)
 /* ---- children --------------------------------------------------------- */
 
 /*
+ * A child taken off the half-open list to be evicted completed its
+ * handshake on another CPU before we could lock it, so
+ * edu_child_established() found it gone and left it to us. Its peer is
+ * real: queue it for accept() after all. False if the listener no longer
+ * takes children.
+ */
+static bool edu_requeue_child(struct sock *sk, struct sock *child)
+{
+	struct edu_sock *les = edu_sk(sk), *ces = edu_sk(child);
+	bool queued = false;
+
+	spin_lock_bh(&les->accept_lock);
+	if (les->listening && !sk_acceptq_is_full(sk)) {
+		list_add_tail(&ces->child_node, &les->accept_queue);
+		ces->in_accept_q = true;
+		sk_acceptq_added(sk);
+		queued = true;
+	}
+	spin_unlock_bh(&les->accept_lock);
+	if (queued)
+		sk->sk_data_ready(sk);
+	return queued;
+}
+
+/*
  * Evict the oldest half-open child: a flood fills the list, but each new
  * SYN then replaces the oldest entry, so memory stays bounded.
  */
 static void edu_evict_oldest(struct sock *sk)
 {
 	struct edu_sock *les = edu_sk(sk), *victim;
+	struct sock *child;
 
 	spin_lock_bh(&les->accept_lock);
 	victim = list_first_entry_or_null(&les->syn_queue, struct edu_sock,
@@ -113,13 +139,19 @@ static void edu_evict_oldest(struct sock *sk)
 		return;
 	WRITE_ONCE(les->last_evict, jiffies);
 	EDU_INC_STATS(sock_net(sk), DROP_SYN_FLOOD);
+	child = (struct sock *)victim;
 	local_bh_disable();
-	bh_lock_sock_nested((struct sock *)victim);
-	/* Silently: an RST to a spoofed source is only backscatter. */
-	edu_abort_child((struct sock *)victim, false);
-	bh_unlock_sock((struct sock *)victim);
+	bh_lock_sock_nested(child);
+	if (child->sk_state == EDU_SYN_RECV)
+		/* Silently: an RST to a spoofed source is only backscatter. */
+		edu_abort_child(child, false);
+	else if (child->sk_state != EDU_ESTABLISHED ||
+		 !edu_requeue_child(sk, child))
+		/* a real peer, which must not wait for ever (RFC 9293 3.10.7.4) */
+		edu_abort_child(child, true);
+	bh_unlock_sock(child);
 	local_bh_enable();
-	sock_put((struct sock *)victim);
+	sock_put(child);
 }
 
 /*
