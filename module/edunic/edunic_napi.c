@@ -19,10 +19,12 @@
 #include <linux/etherdevice.h>
 
 #include "edunic.h"
+#include "edunic_trace.h"
 
 /* The interrupt handler. Called with irq.lock held. */
 static noinline void edunic_irq_handler(struct edunic_priv *priv)
 {
+	trace_edunic_irq(priv->dev, priv->irq.cause, priv->irq.pending_rx);
 	priv->irq.masked = true;
 	priv->irq.pending_rx = 0;
 	u64_stats_update_begin(&priv->irq_stats.syncp);
@@ -152,6 +154,7 @@ static noinline void edunic_rx_to_stack(struct edunic_priv *priv, void *buf, u16
 		u64_stats_inc(&st->csum_unnecessary);
 	u64_stats_update_end(&st->syncp);
 
+	trace_edunic_rx_skb(skb, csum_ok);
 	napi_gro_receive(&priv->napi, skb);
 }
 
@@ -228,6 +231,7 @@ int edunic_napi_poll(struct napi_struct *napi, int budget)
 	if (done >= budget)
 		u64_stats_inc(&st->budget_exhausted);
 	u64_stats_update_end(&st->syncp);
+	trace_edunic_napi_poll(priv->dev, tx_done, done, budget);
 
 	if (done < budget && napi_complete_done(napi, done))
 		edunic_irq_unmask(priv);

@@ -16,6 +16,7 @@
 #include <linux/mm.h>
 
 #include "edunic.h"
+#include "edunic_trace.h"
 
 int edunic_tx_ring_alloc(struct edunic_priv *priv)
 {
@@ -136,11 +137,15 @@ netdev_tx_t edunic_xmit(struct sk_buff *skb, struct net_device *dev)
 	desc->skb = skb;
 	desc->len = skb->len;
 	desc->flags = flags;
+	trace_edunic_xmit(dev, tx->next_to_use % tx->size, skb->len,
+			  flags & EDUNIC_DESC_CSUM_BY_NIC,
+			  edunic_ring_used(tx) + 1);
 	tx->next_to_use++;
 	netdev_sent_queue(dev, skb->len);
 	skb_tx_timestamp(skb);
 
 	if (edunic_ring_used(tx) >= tx->size) {
+		trace_edunic_tx_ring_full(dev, tx->size);
 		netif_stop_queue(dev);
 		u64_stats_update_begin(&priv->tx_stats.syncp);
 		u64_stats_inc(&priv->tx_stats.ring_full);
@@ -250,12 +255,14 @@ bool edunic_dma_to_peer(struct edunic_priv *peer,
 	struct edunic_rx_ring *ring = rcu_dereference(peer->rx_ring);
 	struct edunic_rx_desc *desc;
 	bool missed;
+	u32 slot;
 
 	if (!ring)
 		return false;
 
 	spin_lock(&ring->lock);
-	desc = &ring->desc[ring->next_to_use % ring->size];
+	slot = ring->next_to_use % ring->size;
+	desc = &ring->desc[slot];
 	missed = !desc->buf || (desc->status & EDUNIC_RXD_DONE);
 	if (!missed) {
 		memcpy(desc->buf + EDUNIC_RX_HEADROOM, frame->data, frame->len);
@@ -273,8 +280,13 @@ bool edunic_dma_to_peer(struct edunic_priv *peer,
 		u64_stats_inc(&peer->rx_hw_stats.frames);
 	u64_stats_update_end(&peer->rx_hw_stats.syncp);
 
-	if (!missed)
-		edunic_raise_irq(peer, EDUNIC_IRQ_RX);
+	if (missed) {
+		trace_edunic_rx_missed(peer->dev, slot, frame->len);
+		return true;
+	}
+	trace_edunic_dma_rx(peer->dev, slot, frame->len,
+			    frame->flags & EDUNIC_DESC_CSUM_BY_NIC);
+	edunic_raise_irq(peer, EDUNIC_IRQ_RX);
 	return true;
 }
 
@@ -299,6 +311,7 @@ int edunic_tx_clean(struct edunic_priv *priv, int budget)
 		tx->next_to_clean++;
 	}
 	if (pkts) {
+		trace_edunic_tx_done(priv->dev, pkts, bytes);
 		netdev_completed_queue(priv->dev, pkts, bytes);
 		/* Wake with a quarter of the ring free, not at every slot. */
 		if (netif_queue_stopped(priv->dev) &&

@@ -21,6 +21,7 @@
 #include <asm/unaligned.h>
 
 #include "edunic.h"
+#include "edunic_trace.h"
 
 /* Preamble + start delimiter (8) and inter-frame gap (12), in bytes. */
 #define EDUNIC_WIRE_OVERHEAD	20
@@ -195,6 +196,7 @@ void edunic_hw_tx_run(struct edunic_priv *priv)
 		struct edunic_frame *frame, *tmp;
 		struct edunic_tx_desc *desc;
 		LIST_HEAD(frames);
+		int n;
 
 		if (rate_kbit && ktime_after(wire->free_at, now)) {
 			/* Still serialising the previous frame. */
@@ -213,7 +215,10 @@ void edunic_hw_tx_run(struct edunic_priv *priv)
 		}
 
 		desc = &tx->desc[tx->next_to_send % tx->size];
-		if (!edunic_dma_from_host(desc, &frames)) {
+		n = edunic_dma_from_host(desc, &frames);
+		trace_edunic_dma_tx(priv->dev, tx->next_to_send % tx->size,
+				    desc->len, n);
+		if (!n) {
 			u64_stats_update_begin(&st->syncp);
 			u64_stats_inc(&st->dma_errors);
 			u64_stats_update_end(&st->syncp);
