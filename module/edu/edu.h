@@ -210,6 +210,16 @@ enum edu_ca_state {
 	EDU_CA_LOSS = 2,	/* after a retransmission timeout */
 };
 
+/* Why a segment is sent again (edu_retransmit_head, trace_edu_retransmit). */
+enum edu_rtx_kind {
+	EDU_RTX_TIMEOUT,	/* retransmission timer, RFC 6298 5.4 */
+	EDU_RTX_FAST,		/* third duplicate ACK, RFC 5681 3.2 */
+	EDU_RTX_PARTIAL_ACK,	/* NewReno partial ACK, RFC 6582 3.2 step 5 */
+	EDU_RTX_SYN,		/* the peer repeated its SYN: our SYN,ACK again */
+	EDU_RTX_PROBE,		/* persist timer, zero-window probe */
+	EDU_RTX_KEEPALIVE,	/* keepalive probe, RFC 9293 3.8.4 */
+};
+
 /* Which use the retransmission timer is put to right now. */
 enum {
 	EDU_TIMER_NONE,
@@ -506,6 +516,7 @@ void edu_tw_kill(struct edu_tw *tw);
 void edu_tw_purge(struct net *net);
 
 /* edu_input.c */
+void edu_drop(struct sock *sk, struct sk_buff *skb, enum edu_mib why);
 int edu_rcv(struct sk_buff *skb);
 int edu_err(struct sk_buff *skb, u32 info);
 int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb);
@@ -530,7 +541,7 @@ void edu_send_ctl(struct net *net, __be32 saddr, __be32 daddr, __be16 sport,
 int edu_queue_syn(struct sock *sk, u8 flags);
 void edu_send_fin(struct sock *sk);
 void edu_push_pending(struct sock *sk, bool force_one);
-void edu_retransmit_head(struct sock *sk);
+void edu_retransmit_head(struct sock *sk, enum edu_rtx_kind why);
 void edu_send_probe(struct sock *sk);
 u32 edu_rcv_space(const struct sock *sk);
 u16 edu_select_window(struct sock *sk);

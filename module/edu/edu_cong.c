@@ -378,7 +378,7 @@ void edu_cong_on_dupack(struct sock *sk)
 	edu_cong_enter_loss(sk, EDU_LOSS_DUPACK);
 	es->fast_retrans++;
 	EDU_INC_STATS(sock_net(sk), FAST_RETRANS);
-	edu_retransmit_head(sk);
+	edu_retransmit_head(sk, EDU_RTX_FAST);
 	edu_cong_note(sk, EDU_CC_RECOVERY_ENTER, cwnd, ssthresh);
 }
 
@@ -411,7 +411,7 @@ void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 			 * RFC 6582 3.2 step 5: retransmit the next hole,
 			 * deflate cwnd by what was acknowledged, add one.
 			 */
-			edu_retransmit_head(sk);
+			edu_retransmit_head(sk, EDU_RTX_PARTIAL_ACK);
 			es->snd_cwnd = es->snd_cwnd > s.acked_segs ?
 				       es->snd_cwnd - s.acked_segs + 1 : 1;
 			edu_arm_rtx(sk);

@@ -16,12 +16,24 @@
 #include <net/icmp.h>
 #include <net/inet_sock.h>
 #include "edu.h"
+#include "edu_trace.h"
 
-static void edu_drop(struct sock *sk, struct sk_buff *skb, enum edu_mib why)
+/*
+ * Every dropped segment is counted in /proc/net/edu_stats under its
+ * reason and shown by the edu:edu_drop tracepoint. Without a socket
+ * (edu_rcv) @net says where to count.
+ */
+static void edu_drop_net(struct net *net, struct sock *sk,
+			 struct sk_buff *skb, enum edu_mib why)
 {
-	if (sk)
-		__edu_inc_stat(sock_net(sk), why);
+	trace_edu_drop(sk, skb, why);
+	__edu_inc_stat(net, why);
 	kfree_skb(skb);
+}
+
+void edu_drop(struct sock *sk, struct sk_buff *skb, enum edu_mib why)
+{
+	edu_drop_net(sock_net(sk), sk, skb, why);
 }
 
 /* Options are only read on SYN segments (RFC 9293 3.1, RFC 7323 2.2). */
@@ -262,10 +274,12 @@ static bool edu_ofo_drain(struct sock *sk)
 			}
 			cb->seq = es->rcv_nxt;
 		}
-		if (skb->len)
+		if (skb->len) {
+			trace_edu_data_queue(sk, cb->seq, skb->len, true);
 			edu_queue_rcv(sk, skb, false);
-		else
+		} else {
 			kfree_skb(skb);
+		}
 		if (fin) {
 			edu_fin(sk);
 			return true;
@@ -328,16 +342,19 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 	cb = EDU_SKB_CB(skb);
 	if (cb->seq != es->rcv_nxt) {
 		/* Out of order: keep it and ask for the hole at once (RFC 5681 4.2). */
+		trace_edu_data_queue(sk, cb->seq, skb->len, false);
 		edu_ofo_insert(sk, skb);
 		edu_send_ack(sk);
 		return;
 	}
 
 	had_ofo = !skb_queue_empty(&es->ofo_queue);
-	if (skb->len)
+	if (skb->len) {
+		trace_edu_data_queue(sk, cb->seq, skb->len, true);
 		edu_queue_rcv(sk, skb, true);
-	else
+	} else {
 		kfree_skb(skb);
+	}
 	if (fin) {
 		edu_fin(sk);
 		fin_done = true;
@@ -434,6 +451,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	if (edu_after(ack, prior_una))
 		rtt = edu_clean_acked(sk, ack);
+	trace_edu_ack(sk, ack, es->snd_una - prior_una);
 
 	/* Window update rule: only from a newer segment (SND.WL1, SND.WL2). */
 	if (edu_before(es->snd_wl1, cb->seq) ||
@@ -521,12 +539,14 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	if (cb->flags & EDU_FLAG_RST) {
 		if (cb->flags & EDU_FLAG_ACK) {
 			/* "error: connection reset" seen as ECONNREFUSED */
+			trace_edu_rst_recv(sk, cb->seq, EDU_RST_REFUSED);
 			EDU_INC_STATS(sock_net(sk), RST_RCVD);
 			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
 			sk_error_report(sk);
 			edu_done(sk);
 			consume_skb(skb);
 		} else {
+			trace_edu_rst_recv(sk, cb->seq, EDU_RST_IGNORED);
 			edu_drop(sk, skb, EDU_MIB_DROP_RST_INVALID);
 		}
 		return;
@@ -575,7 +595,7 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 	} else {
 		/* Simultaneous open: answer with SYN,ACK from SYN-RECEIVED. */
 		edu_set_state(sk, EDU_SYN_RECV);
-		edu_retransmit_head(sk);
+		edu_retransmit_head(sk, EDU_RTX_SYN);
 	}
 	consume_skb(skb);
 }
@@ -655,7 +675,7 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	/* The peer did not get our SYN,ACK and sends its SYN again. */
 	if (sk->sk_state == EDU_SYN_RECV && (cb->flags & EDU_FLAG_SYN) &&
 	    !(cb->flags & EDU_FLAG_ACK) && cb->seq == es->irs) {
-		edu_retransmit_head(sk);
+		edu_retransmit_head(sk, EDU_RTX_SYN);
 		consume_skb(skb);
 		return 0;
 	}
@@ -678,6 +698,7 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 			strip_data = true;
 		} else {
 			if (cb->flags & EDU_FLAG_RST) {
+				trace_edu_rst_recv(sk, cb->seq, EDU_RST_IGNORED);
 				edu_drop(sk, skb, EDU_MIB_DROP_RST_INVALID);
 				return 0;
 			}
@@ -699,10 +720,12 @@ int edu_rcv_state_process(struct sock *sk, struct sk_buff *skb)
 	if (cb->flags & EDU_FLAG_RST) {
 		EDU_INC_STATS(sock_net(sk), RST_RCVD);
 		if (cb->seq != es->rcv_nxt) {
+			trace_edu_rst_recv(sk, cb->seq, EDU_RST_CHALLENGE);
 			edu_send_challenge_ack(sk);
 			edu_drop(sk, skb, EDU_MIB_DROP_RST_INVALID);
 			return 0;
 		}
+		trace_edu_rst_recv(sk, cb->seq, EDU_RST_RESET);
 		edu_reset(sk);
 		consume_skb(skb);
 		return 0;
@@ -865,40 +888,35 @@ int edu_rcv(struct sk_buff *skb)
 	struct edu_tw *tw;
 	struct sock *sk;
 	unsigned int doff;
+	enum edu_mib why;
 	u8 flags;
 
 	EDU_INC_STATS(net, SEGS_IN);
-	if (skb->pkt_type != PACKET_HOST) {
-		EDU_INC_STATS(net, DROP_NOT_BROADCAST);
-		goto discard;
-	}
-	if (!pskb_may_pull(skb, EDU_HDR_LEN)) {
-		EDU_INC_STATS(net, DROP_SHORT);
-		goto discard;
-	}
+	why = EDU_MIB_DROP_NOT_BROADCAST;
+	if (skb->pkt_type != PACKET_HOST)
+		goto drop;
+	why = EDU_MIB_DROP_SHORT;
+	if (!pskb_may_pull(skb, EDU_HDR_LEN))
+		goto drop;
 	th = (struct eduhdr *)skb->data;
 	doff = EDU_DOFF(th) * 4;
-	if (doff < EDU_HDR_LEN || doff > skb->len) {
-		EDU_INC_STATS(net, DROP_BAD_DOFF);
-		goto discard;
-	}
-	if (!pskb_may_pull(skb, doff)) {
-		EDU_INC_STATS(net, DROP_SHORT);
-		goto discard;
-	}
-	if (edu_csum_input_bad(skb)) {
-		EDU_INC_STATS(net, DROP_BAD_CSUM);
-		goto discard;
-	}
+	why = EDU_MIB_DROP_BAD_DOFF;
+	if (doff < EDU_HDR_LEN || doff > skb->len)
+		goto drop;
+	why = EDU_MIB_DROP_SHORT;
+	if (!pskb_may_pull(skb, doff))
+		goto drop;
+	why = EDU_MIB_DROP_BAD_CSUM;
+	if (edu_csum_input_bad(skb))
+		goto drop;
 	th = (struct eduhdr *)skb->data;
 	iph = ip_hdr(skb);
 	flags = th->flags & (EDU_FLAG_FIN | EDU_FLAG_SYN | EDU_FLAG_RST |
 			     EDU_FLAG_PSH | EDU_FLAG_ACK);
 	/* Combinations no correct sender produces. */
-	if ((flags & EDU_FLAG_SYN) && (flags & (EDU_FLAG_FIN | EDU_FLAG_RST))) {
-		EDU_INC_STATS(net, DROP_BAD_FLAGS);
-		goto discard;
-	}
+	why = EDU_MIB_DROP_BAD_FLAGS;
+	if ((flags & EDU_FLAG_SYN) && (flags & (EDU_FLAG_FIN | EDU_FLAG_RST)))
+		goto drop;
 
 	cb = EDU_SKB_CB(skb);
 	memset(cb, 0, sizeof(*cb));
@@ -911,6 +929,7 @@ int edu_rcv(struct sk_buff *skb)
 	cb->opt_wscale = 0xff;
 	if (flags & EDU_FLAG_SYN)
 		edu_parse_options(th, cb);
+	trace_edu_rcv_segment(iph, th, cb, skb->len - doff);
 	__skb_pull(skb, doff);
 
 	sk = edu_lookup_established(net, iph->saddr, th->source,
@@ -919,18 +938,24 @@ int edu_rcv(struct sk_buff *skb)
 		tw = edu_lookup_timewait(net, iph->saddr, th->source,
 					 iph->daddr, th->dest);
 		if (tw) {
-			bool done = edu_tw_rcv(tw, skb);
+			bool done;
 
+			trace_edu_lookup(iph, th, EDU_LOOKUP_TIMEWAIT, NULL);
+			done = edu_tw_rcv(tw, skb);
 			edu_tw_put(tw);
 			if (done)
 				return 0;
 		}
 		sk = edu_lookup_listener(net, iph->daddr, th->dest);
+		trace_edu_lookup(iph, th, sk ? EDU_LOOKUP_LISTENER :
+				 EDU_LOOKUP_NONE, sk);
+	} else {
+		trace_edu_lookup(iph, th, EDU_LOOKUP_ESTABLISHED, sk);
 	}
 	if (!sk) {
-		EDU_INC_STATS(net, DROP_NO_SOCKET);
 		edu_send_reset_reply(net, skb);
-		goto discard;
+		why = EDU_MIB_DROP_NO_SOCKET;
+		goto drop;
 	}
 
 	/*
@@ -952,16 +977,16 @@ int edu_rcv(struct sk_buff *skb)
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {
 		bh_unlock_sock(sk);
-		EDU_INC_STATS(net, DROP_BACKLOG);
+		edu_drop(sk, skb, EDU_MIB_DROP_BACKLOG);
 		sock_put(sk);
-		goto discard;
+		return 0;
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
 	return 0;
 
-discard:
-	kfree_skb(skb);
+drop:
+	edu_drop_net(net, NULL, skb, why);
 	return 0;
 }
 

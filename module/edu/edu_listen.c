@@ -19,6 +19,7 @@
 #include <linux/siphash.h>
 #include <net/ip.h>
 #include "edu.h"
+#include "edu_trace.h"
 
 /* ---- SYN cookies ------------------------------------------------------ */
 
@@ -277,6 +278,8 @@ void edu_conn_request(struct sock *sk, struct sk_buff *skb)
 	u32 iss;
 
 	if (sk_acceptq_is_full(sk)) {
+		/* The caller frees the SYN; the peer will send it again. */
+		trace_edu_drop(sk, skb, EDU_MIB_DROP_ACCEPT_OVERFLOW);
 		EDU_INC_STATS(sock_net(sk), DROP_ACCEPT_OVERFLOW);
 		return;
 	}
@@ -337,8 +340,7 @@ bool edu_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	if (data < 0)
 		return false;
 	if (sk_acceptq_is_full(sk)) {
-		EDU_INC_STATS(sock_net(sk), DROP_ACCEPT_OVERFLOW);
-		kfree_skb(skb);
+		edu_drop(sk, skb, EDU_MIB_DROP_ACCEPT_OVERFLOW);
 		return true;
 	}
 	peer_ws = (data >> 2) & 0xf ? ((data >> 2) & 0xf) - 1 : 0xff;

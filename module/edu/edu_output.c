@@ -17,6 +17,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include "edu.h"
+#include "edu_trace.h"
 
 /*
  * Without scatter-gather a payload lives in one linear buffer; keep that
@@ -305,6 +306,8 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	if (optlen)
 		memcpy(th + 1, opt, optlen);
 	edu_csum_output(sk, skb);
+	trace_edu_segment_build(inet->inet_saddr, inet->inet_daddr, th, payload,
+				skb->ip_summed == CHECKSUM_PARTIAL);
 
 	/* The IP layer owns skb->cb from here on. */
 	memset(skb->cb, 0, sizeof(skb->cb));
@@ -315,6 +318,7 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	EDU_INC_STATS(sock_net(sk), SEGS_OUT);
 
 	err = ip_queue_xmit(sk, skb, &inet->cork.fl);
+	trace_edu_ip_xmit(sk, seq, payload, err);
 	return net_xmit_eval(err);
 }
 
@@ -408,6 +412,9 @@ void edu_send_ctl(struct net *net, __be32 saddr, __be32 daddr, __be16 sport,
 	th->flags = flags;
 	th->window = htons(window);
 	edu_csum_output_sw(skb, fl4.saddr, fl4.daddr);
+	trace_edu_segment_build(fl4.saddr, fl4.daddr, th, 0, false);
+	if (flags & EDU_FLAG_RST)
+		trace_edu_rst_send(fl4.saddr, fl4.daddr, sport, dport, seq, ack);
 
 	skb_push(skb, sizeof(struct iphdr));
 	skb_reset_network_header(skb);
@@ -642,6 +649,9 @@ static void edu_send_one(struct sock *sk, struct sk_buff *skb)
 	}
 	if (cb->tx_count < 255)
 		cb->tx_count++;
+	if (cb->tx_count > 1)
+		trace_edu_retransmit(sk, EDU_RTX_TIMEOUT, cb->seq, cb->end_seq,
+				     cb->tx_count);
 	edu_transmit_skb(sk, skb, true);
 	es->snd_nxt = cb->end_seq;
 	if (edu_after(es->snd_nxt, es->snd_max))
@@ -744,8 +754,11 @@ void edu_push_pending(struct sock *sk, bool force)
 		edu_arm_persist(sk);
 }
 
-/* Retransmit the oldest unacknowledged segment (fast retransmit). */
-void edu_retransmit_head(struct sock *sk)
+/*
+ * Retransmit the oldest unacknowledged segment at once (fast retransmit,
+ * a repeated SYN,ACK); @why tells the tracepoint which.
+ */
+void edu_retransmit_head(struct sock *sk, enum edu_rtx_kind why)
 {
 	struct edu_sock *es = edu_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
@@ -759,6 +772,8 @@ void edu_retransmit_head(struct sock *sk)
 		EDU_SKB_CB(skb)->tx_count++;
 	es->total_retrans++;
 	EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
+	trace_edu_retransmit(sk, why, EDU_SKB_CB(skb)->seq,
+			     EDU_SKB_CB(skb)->end_seq, EDU_SKB_CB(skb)->tx_count);
 	edu_transmit_skb(sk, skb, true);
 }
 
@@ -812,6 +827,10 @@ void edu_cleanup_rbuf(struct sock *sk, int copied)
 	space = edu_rcv_space(sk);
 	/* The same step as receiver SWS avoidance in edu_select_window(). */
 	step = min_t(u32, es->rcv_mss, READ_ONCE(sk->sk_rcvbuf) / 4);
-	if (es->ack_pending || (space >= 2 * cur && space - cur >= step))
+	if (space >= 2 * cur && space - cur >= step) {
+		trace_edu_window_update(sk, cur, space);
 		edu_send_ack(sk);
+	} else if (es->ack_pending) {
+		edu_send_ack(sk);
+	}
 }

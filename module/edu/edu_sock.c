@@ -20,12 +20,15 @@
 #include <net/inet_common.h>
 #include <net/sock.h>
 #include "edu.h"
+#include "edu_trace.h"
 
 atomic_long_t edu_sockets_allocated;
 atomic_long_t edu_orphan_count;
 
 void edu_set_state(struct sock *sk, int state)
 {
+	if (sk->sk_state != state)
+		trace_edu_state_change(sk, sk->sk_state, state);
 	/* Release: lockless readers (poll) see the TCB the state implies. */
 	smp_store_release(&sk->sk_state, state);
 }

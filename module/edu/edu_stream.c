@@ -7,6 +7,7 @@
 #include <linux/uio.h>
 #include <net/sock.h>
 #include "edu.h"
+#include "edu_trace.h"
 
 /* A fresh send-queue skb; its payload goes into page fragments if @sg. */
 static struct sk_buff *edu_new_send_skb(struct sock *sk, bool sg)
@@ -172,12 +173,14 @@ wait_for_memory:
 	if (copied)
 		EDU_SKB_CB(skb_peek_tail(&sk->sk_write_queue))->flags |=
 			EDU_FLAG_PSH;
+	trace_edu_sendmsg(sk, size, copied);
 	edu_push_pending(sk, false);
 	release_sock(sk);
 	return copied;
 
 out_err:
 	if (copied) {
+		trace_edu_sendmsg(sk, size, copied);
 		edu_push_pending(sk, false);
 		release_sock(sk);
 		return copied;
@@ -285,6 +288,7 @@ int edu_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 		sk_wait_data(sk, &timeo, last);
 	}
 done:
+	trace_edu_recvmsg(sk, len, copied);
 	if (copied > 0 && !(flags & MSG_PEEK))
 		edu_cleanup_rbuf(sk, copied);
 	err = copied;

@@ -20,6 +20,7 @@
  * again a little later instead of touching the TCB.
  */
 #include "edu.h"
+#include "edu_trace.h"
 
 #define EDU_TIMER_RETRY	(HZ / 20)
 
@@ -255,6 +256,8 @@ static void edu_probe_timer(struct sock *sk)
 		edu_write_err(sk);
 		return;
 	}
+	trace_edu_retransmit(sk, EDU_RTX_PROBE, es->snd_una - 1, es->snd_una - 1,
+			     es->probes_out + 1);
 	edu_send_probe(sk);
 	es->probes_out++;
 	es->probes_unanswered++;
@@ -347,6 +350,8 @@ static void edu_keepalive_timer_fn(struct timer_list *t)
 		edu_write_err(sk);
 		goto out;
 	}
+	trace_edu_retransmit(sk, EDU_RTX_KEEPALIVE, es->snd_una - 1,
+			     es->snd_una - 1, es->ka_probes + 1);
 	edu_send_probe(sk);
 	es->ka_probes++;
 	EDU_INC_STATS(sock_net(sk), KEEPALIVE_PROBES);
