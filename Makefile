@@ -8,6 +8,7 @@
 #   make check-debug  the same on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make vm-shell     a root shell in the VM with the modules loaded
 #   make bench        throughput figures, as ratios against the kernel's own paths
+#   make trace        one write() traced step by step, send and receive path
 #   make sparse       sparse (C=2) over both modules
 #   make checkpatch   kernel coding style over every C file
 #
@@ -60,10 +61,14 @@ bench:
 vm-shell:
 	@scripts/vm-shell.sh
 
+trace:
+	@scripts/edu-trace
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null || true
 	@for d in $(SELFTEST_DIRS) scripts/iproute2 scripts/tools; do \
 		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
 	rm -rf build
 
-.PHONY: all modules plugin tools selftests sparse checkpatch demo check check-debug bench vm-shell clean
+.PHONY: all modules plugin tools selftests sparse checkpatch demo check check-debug bench vm-shell \
+	trace clean

@@ -5,7 +5,11 @@
  * level differ from the TCP version a student already knows.
  *
  *   edu-hello server PORT
- *   edu-hello client ADDR PORT MESSAGE
+ *   edu-hello client ADDR PORT MESSAGE [PAUSE_MS]
+ *
+ * PAUSE_MS: wait that long between connect() and write(), so that a
+ * tracer (scripts/edu-trace) sees the handshake's last frames settle
+ * before the data segment starts down the path.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -97,7 +101,7 @@ static int server(int port)
 	return 0;
 }
 
-static int client(const char *host, int port, const char *msg)
+static int client(const char *host, int port, const char *msg, int pause_ms)
 {
 	struct sockaddr_edu addr = { .sedu_family = edu_family(),
 				     .sedu_port = htons(port) };
@@ -114,6 +118,8 @@ static int client(const char *host, int port, const char *msg)
 		die("socket");
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
 		die("connect");
+	if (pause_ms > 0)
+		usleep(pause_ms * 1000);
 	if (write(fd, msg, strlen(msg)) != (ssize_t)strlen(msg))
 		die("write");
 	n = read(fd, buf, sizeof(buf));
@@ -129,8 +135,10 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "server"))
 		return server(atoi(argv[2]));
-	if (argc == 5 && !strcmp(argv[1], "client"))
-		return client(argv[2], atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: %s server PORT | client ADDR PORT MESSAGE\n", argv[0]);
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "client"))
+		return client(argv[2], atoi(argv[3]), argv[4],
+			      argc == 6 ? atoi(argv[5]) : 0);
+	fprintf(stderr, "usage: %s server PORT | client ADDR PORT MESSAGE [PAUSE_MS]\n",
+		argv[0]);
 	return 2;
 }
