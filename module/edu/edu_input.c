@@ -275,8 +275,8 @@ static bool edu_ofo_drain(struct sock *sk)
 			cb->seq = es->rcv_nxt;
 		}
 		if (skb->len) {
-			trace_edu_data_queue(sk, cb->seq, skb->len, true);
 			edu_queue_rcv(sk, skb, false);
+			trace_edu_data_queue(sk, cb->seq, skb->len, true);
 		} else {
 			kfree_skb(skb);
 		}
@@ -350,8 +350,8 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 
 	had_ofo = !skb_queue_empty(&es->ofo_queue);
 	if (skb->len) {
-		trace_edu_data_queue(sk, cb->seq, skb->len, true);
 		edu_queue_rcv(sk, skb, true);
+		trace_edu_data_queue(sk, cb->seq, skb->len, true);
 	} else {
 		kfree_skb(skb);
 	}
