@@ -79,7 +79,14 @@ def main():
                 r.f.get("dport"))
 
     segs = ev("edu_segment_build")
-    syn = next((r for r in segs if r.f.get("dport") == opt.port and
+    # The connection that carried the data: edu_xfer may have retried an
+    # attempt the server was not yet listening for, on another port.
+    sent_by = {}
+    for r in segs:
+        if r.f.get("dport") == opt.port:
+            sent_by[tup(r)] = sent_by.get(tup(r), 0) + int(r.f.get("len", 0))
+    best = max(sent_by, key=sent_by.get) if sent_by else None
+    syn = next((r for r in segs if tup(r) == best and
                 r.f.get("flags") == "SYN"), None)
     if not syn:
         for name in ("retransmit_events_present", "retransmit_seq_was_sent",
