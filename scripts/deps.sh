@@ -12,7 +12,7 @@ CACHE=${AF_EDU_CACHE:-$HOME/.cache/af_edu}
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
       iproute2 ethtool tcpdump trace-cmd iperf3 linux-source-6.1 sparse
       gcc make libc6-dev perl python3 cpio gzip kmod netcat-openbsd
-      iputils-ping procps psmisc gnuplot-nox"
+      iputils-ping procps psmisc gnuplot-nox tshark"
 
 missing=""
 for p in $PKGS; do
@@ -24,9 +24,14 @@ if [ -n "$missing" ]; then
 	SUDO=
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	export DEBIAN_FRONTEND=noninteractive
+	# tshark pulls in wireshark-common, which asks whether non-root users
+	# may capture; answer "no" beforehand so that nothing waits for a
+	# terminal. Captures here run as root in the guest.
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+		$SUDO debconf-set-selections
 	$SUDO apt-get update -qq >&2
 	# shellcheck disable=SC2086
-	$SUDO apt-get install -y -qq $missing >&2
+	$SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 $missing >&2
 fi
 
 # The guest kernel: the newest Debian 6.1 image with matching headers.
