@@ -71,6 +71,18 @@ static int parse_state(const char *s)
 	exit(2);
 }
 
+static int parse_port(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end || v < 1 || v > 65535) {
+		fprintf(stderr, "edustat: bad port %s\n", s);
+		exit(2);
+	}
+	return v;
+}
+
 /* Find the process and descriptor that hold the socket with this inode. */
 static int find_owner(unsigned long inode, int *pid_out, int *fd_out)
 {
@@ -265,7 +277,7 @@ int main(int argc, char **argv)
 			want_state = parse_state(optarg);
 			break;
 		case 'p':
-			port = atoi(optarg);
+			port = parse_port(optarg);
 			break;
 		case 'S':
 			counters = 1;
