@@ -11,6 +11,7 @@
 #   make trace        one write() traced step by step, send and receive path
 #   make sparse       sparse (C=2) over both modules
 #   make checkpatch   kernel coding style over every C file
+#   make docs         Documentation/ as HTML in build/docs (needs sphinx-build)
 #
 # The VM targets build against the Debian 6.1 kernel they boot, whatever
 # kernel this machine runs.
@@ -49,6 +50,17 @@ checkpatch:
 demo:
 	@scripts/demo.sh
 
+# Like the kernel's "make htmldocs". The pages are readable as text; Sphinx
+# (Debian: python3-sphinx) is only needed for HTML.
+docs:
+	@if command -v sphinx-build >/dev/null; then \
+		sphinx-build -q -b html Documentation build/docs && \
+		echo "docs: build/docs/index.html"; \
+	else \
+		echo "docs: sphinx-build not installed (apt-get install python3-sphinx);" \
+		     "the pages in Documentation/ read as plain text"; \
+	fi
+
 check:
 	@scripts/check.sh
 
@@ -70,5 +82,5 @@ clean:
 		[ -f $$d/Makefile ] && $(MAKE) -C $$d clean; done; true
 	rm -rf build
 
-.PHONY: all modules plugin tools selftests sparse checkpatch demo check check-debug bench vm-shell \
-	trace clean
+.PHONY: all modules plugin tools selftests sparse checkpatch demo docs check check-debug bench \
+	vm-shell trace clean
