@@ -6,15 +6,16 @@
 #
 #   twohosts_up edunic|veth [ethtool/ip link arguments...]
 #   twohosts_down
+#   twohosts_wait_listen NS PORT   until an AF_EDU server listens there
 H1=h1
 H2=h2
 H1_ADDR=10.0.0.1
 H2_ADDR=10.0.0.2
 
+# Quiet and successful when there is nothing to remove, also under set -e.
 twohosts_down() {
-	ip netns del $H1 2>/dev/null
-	ip netns del $H2 2>/dev/null
-	true
+	ip netns del $H1 2>/dev/null || true
+	ip netns del $H2 2>/dev/null || true
 }
 
 twohosts_up() {
@@ -40,4 +41,22 @@ twohosts_up() {
 	ip -n $H2 link set e2 up
 	# Wait for carrier on both ends so the first packet is not lost to ARP.
 	ip netns exec $H1 ping -q -c 1 -W 5 $H2_ADDR > /dev/null
+}
+
+# A server started in the background needs a moment before it listens (the
+# emulated guest may take a second); a client started at once is refused.
+# Up to 10 s for a LISTEN line (state 0A) with local port PORT in
+# /proc/net/edu of namespace NS.
+twohosts_wait_listen() {
+	local hex i
+
+	hex=$(printf '%04X' "$2")
+	for i in $(seq 100); do
+		ip netns exec "$1" awk -v p=":$hex" \
+			'$2 ~ p "$" && $4 == "0A" { f = 1 } END { exit !f }' \
+			/proc/net/edu 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "twohosts: nothing listens on port $2 in $1" >&2
+	return 1
 }
