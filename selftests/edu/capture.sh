@@ -76,11 +76,28 @@ capture_start()	# name ns dev [snaplen]
 	return 1
 }
 
+# No connection still open or closing in either namespace: only
+# listeners (0A) and TIME_WAIT (06) left in /proc/net/edu.
+settled()
+{
+	local ns
+
+	for ns in $NS1 $NS2; do
+		ip netns exec $ns awk 'NR > 1 && $4 != "06" && $4 != "0A" { f = 1 }
+			END { exit f }' /proc/net/edu || return 1
+	done
+}
+
 capture_stop()
 {
 	[ -n "$DUMP_PID" ] || return 0
-	# The last ACK of the close follows the exchange by a round trip.
-	sleep 0.5
+	# The close ends after the exchange, by a round trip or, on a loaded
+	# machine, more: wait until it is over, then for tcpdump to write.
+	for _ in $(seq 100); do
+		settled && break
+		sleep 0.1
+	done
+	sleep 0.3
 	kill -INT "$DUMP_PID" 2>/dev/null
 	wait "$DUMP_PID" 2>/dev/null
 	DUMP_PID=""
