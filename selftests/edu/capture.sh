@@ -214,7 +214,9 @@ check_handshake()
 	# Payload from the client, counted once per sequence number.
 	data=$(echo "$d" | awk -F'|' -v c=$A1 '$2 == c && $8 > 0 {
 		if (!seen[$6]++) s += $8 } END { print s + 0 }')
-	cfin=$(echo "$d" | awk -F'|' -v c=$A1 '$2 == c && $11 == 1 { print $6; exit }')
+	# The FIN may ride on the last data segment: it takes the number
+	# after that segment's payload.
+	cfin=$(echo "$d" | awk -F'|' -v c=$A1 '$2 == c && $11 == 1 { print $6 + $8; exit }')
 	last_ack=$(echo "$d" | awk -F'|' -v s=$A2 '$2 == s { a = $7 } END { print a }')
 	expect "client payload in the capture ($data) = bytes_sent ($HS_SENT) = $HS_BYTES" \
 		test "$data" = "$HS_SENT" -a "$HS_SENT" = "$HS_BYTES"
