@@ -602,12 +602,18 @@ static int edu_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
  */
 int edu_trim_head(struct sk_buff *skb, u32 len)
 {
-	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct skb_shared_info *shinfo;
 	u32 eat = min_t(u32, len, skb_headlen(skb));
 	int i, k = 0;
 
+	/*
+	 * Unclone first, then look up the shared info: skb_unclone() moves
+	 * it, and the old one still lists the fragments of the clone that
+	 * may sit in a qdisc, to be cut up by GSO later.
+	 */
 	if (len > skb_headlen(skb) && edu_unclone(skb))
 		return -ENOBUFS;
+	shinfo = skb_shinfo(skb);
 	__skb_pull(skb, eat);
 	eat = len - eat;
 	if (eat) {

@@ -28,7 +28,7 @@ edu_ok=$?
 [ $edu_ok -eq 1 ] && { echo "# insmod af_edu.ko failed"; exit $KSFT_FAIL; }
 SKIP_REASON="af_edu.ko not built"
 
-ktap_header 17
+ktap_header 18
 
 run()	# name family ns_s ns_c addr bytes "sopt" "copt"
 {
@@ -158,6 +158,25 @@ if [ $nic -eq 0 ] && new_netns "$NS1" && new_netns "$NS2" &&
 		run "edunic_$fam" $fam "$NS2" "$NS1" 10.77.0.2 "$BYTES"
 		ktap_result $? "edunic_$fam"
 	done
+	# A slow, lossy qdisc in front of edunic, jittery ACKs: spurious
+	# timeouts resend super-segments whose clones then wait in the
+	# qdisc while ACKs for the first copy trim the send queue under
+	# them. edunic has no GSO for protocol 253, so each clone is cut up
+	# in software (edu_gso_segment()) only when it leaves the qdisc,
+	# and must still hold all of its bytes then.
+	if ip netns exec "$NS1" tc qdisc replace dev edua root netem \
+		delay 50ms rate 2mbit limit 2000 loss 2% &&
+	   ip netns exec "$NS2" tc qdisc replace dev edub root netem \
+		delay 50ms 45ms; then
+		run edunic_qdisc_requeue_edu edu "$NS2" "$NS1" 10.77.0.2 \
+			$((2 << 20)) "-t 120" "-t 120"
+		check edunic_qdisc_requeue_edu $? "total_retrans > 0" \
+			gt0 "$(info_field client total_retrans)"
+		ip netns exec "$NS1" tc qdisc del dev edua root
+		ip netns exec "$NS2" tc qdisc del dev edub root
+	else
+		ktap_result 4 edunic_qdisc_requeue_edu "tc netem not available"
+	fi
 	# loss, reordering, duplication, corruption and delay at once,
 	# on both directions
 	emul="loss 1% reorder 2% duplicate 1% corrupt 0.5% delay 1ms"
@@ -175,7 +194,7 @@ else
 		log "no edunic pair: is $IP_LIB_DIR/link_edunic.so built?"
 		nic=1
 	fi
-	for t in tcp edu impaired_edu; do
+	for t in tcp edu qdisc_requeue_edu impaired_edu; do
 		ktap_result $nic "edunic_$t" "edunic.ko not built"
 	done
 fi
