@@ -61,6 +61,11 @@ if [ -n "$KVER" ]; then
 	tb 99 "a WARNING in the guest's kernel log fails the run" --timeout 120 -- \
 		'echo "WARNING: CPU: 0 PID: 1 at testbed" > /dev/kmsg'
 	tb 124 "a guest that does not come back fails the run" --timeout 10 -- 'sleep 600'
+	# panic=0: a kernel that cannot reboot after its panic must not
+	# hold the run until the time-out.
+	AF_EDU_CMDLINE="${AF_EDU_CMDLINE:-} panic=0" \
+		tb 125 "a kernel panic ends the run at once" --timeout 120 -- \
+		'echo c > /proc/sysrq-trigger'
 fi
 
 vmrc=0
