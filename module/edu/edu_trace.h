@@ -90,7 +90,17 @@ TRACE_DEFINE_ENUM(EDU_RST_IGNORED);
 /*
  * Every event carries a 4-tuple: for a socket saddr/sport are ours and
  * daddr/dport the peer's; for a segment, its source and destination.
+ * EDU_TP_STRUCT__entry() and EDU_TP_printk() are TP_STRUCT__entry() and
+ * TP_printk() with the tuple first; EDU_TP_ASSIGN_*() fill it in.
  */
+#define EDU_TP_STRUCT__entry(fields...)				\
+	TP_STRUCT__entry(					\
+		__array(__u8, saddr, 4)				\
+		__array(__u8, daddr, 4)				\
+		__field(__u16, sport)				\
+		__field(__u16, dport)				\
+		fields)
+
 #define EDU_TP_ASSIGN_ADDRS(__saddr, __daddr, __sport, __dport)	\
 	do {							\
 		*(__be32 *)__entry->saddr = (__saddr);		\
@@ -105,17 +115,16 @@ TRACE_DEFINE_ENUM(EDU_RST_IGNORED);
 			    inet_sk(sk)->inet_sport,		\
 			    inet_sk(sk)->inet_dport)
 
-#define EDU_TP_TUPLE_FMT	"%pI4:%u -> %pI4:%u"
+#define EDU_TP_printk(fmt, args...)				\
+	TP_printk("%pI4:%u -> %pI4:%u " fmt,			\
+		  __entry->saddr, __entry->sport,		\
+		  __entry->daddr, __entry->dport, args)
 
 /* write()/send() copied @copied of @size bytes onto the send queue. */
 TRACE_EVENT(edu_sendmsg,
 	TP_PROTO(const struct sock *sk, size_t size, size_t copied),
 	TP_ARGS(sk, size, copied),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, size)
 		__field(__u32, copied)
 		__field(__u32, write_seq)
@@ -130,10 +139,9 @@ TRACE_EVENT(edu_sendmsg,
 		__entry->wmem_queued = READ_ONCE(sk->sk_wmem_queued);
 		__entry->sndbuf = READ_ONCE(sk->sk_sndbuf);
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " size=%u queued=%u write_seq=%u sndbuf_used=%d/%d",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->size, __entry->copied,
-		  __entry->write_seq, __entry->wmem_queued, __entry->sndbuf)
+	EDU_TP_printk("size=%u queued=%u write_seq=%u sndbuf_used=%d/%d",
+		      __entry->size, __entry->copied,
+		      __entry->write_seq, __entry->wmem_queued, __entry->sndbuf)
 );
 
 /*
@@ -145,11 +153,7 @@ TRACE_EVENT(edu_segment_build,
 	TP_PROTO(__be32 saddr, __be32 daddr, const struct eduhdr *th,
 		 unsigned int len, bool csum_offload),
 	TP_ARGS(saddr, daddr, th, len, csum_offload),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, ack)
 		__field(__u8, flags)
@@ -166,22 +170,17 @@ TRACE_EVENT(edu_segment_build,
 		__entry->window = ntohs(th->window);
 		__entry->csum_offload = csum_offload;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u ack=%u flags=%s len=%u win=%u csum=%s",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->ack,
-		  show_edu_flags(__entry->flags), __entry->len,
-		  __entry->window, __entry->csum_offload ? "offload" : "sw")
+	EDU_TP_printk("seq=%u ack=%u flags=%s len=%u win=%u csum=%s",
+		      __entry->seq, __entry->ack,
+		      show_edu_flags(__entry->flags), __entry->len,
+		      __entry->window, __entry->csum_offload ? "offload" : "sw")
 );
 
 /* ip_queue_xmit() returned @err for the segment at @seq (0: sent). */
 TRACE_EVENT(edu_ip_xmit,
 	TP_PROTO(const struct sock *sk, u32 seq, unsigned int len, int err),
 	TP_ARGS(sk, seq, len, err),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, len)
 		__field(int, err)
@@ -192,9 +191,8 @@ TRACE_EVENT(edu_ip_xmit,
 		__entry->len = len;
 		__entry->err = err;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u len=%u err=%d",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->len, __entry->err)
+	EDU_TP_printk("seq=%u len=%u err=%d",
+		      __entry->seq, __entry->len, __entry->err)
 );
 
 /* A segment passed the header and checksum checks of edu_rcv(). */
@@ -202,11 +200,7 @@ TRACE_EVENT(edu_rcv_segment,
 	TP_PROTO(const struct iphdr *iph, const struct eduhdr *th,
 		 const struct edu_skb_cb *cb, unsigned int len),
 	TP_ARGS(iph, th, cb, len),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, ack)
 		__field(__u8, flags)
@@ -222,11 +216,10 @@ TRACE_EVENT(edu_rcv_segment,
 		__entry->len = len;
 		__entry->window = cb->window;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u ack=%u flags=%s len=%u win=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->ack,
-		  show_edu_flags(__entry->flags), __entry->len,
-		  __entry->window)
+	EDU_TP_printk("seq=%u ack=%u flags=%s len=%u win=%u",
+		      __entry->seq, __entry->ack,
+		      show_edu_flags(__entry->flags), __entry->len,
+		      __entry->window)
 );
 
 /*
@@ -237,11 +230,7 @@ TRACE_EVENT(edu_lookup,
 	TP_PROTO(const struct iphdr *iph, const struct eduhdr *th, int result,
 		 const struct sock *sk),
 	TP_ARGS(iph, th, result, sk),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u8, result)
 		__field(bool, wildcard)
 		__field(int, state)
@@ -253,30 +242,25 @@ TRACE_EVENT(edu_lookup,
 		__entry->wildcard = sk && !inet_sk(sk)->inet_rcv_saddr;
 		__entry->state = sk ? inet_sk_state_load(sk) : 0;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " found=%s why=%s",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __print_symbolic(__entry->result,
-				   { EDU_LOOKUP_ESTABLISHED, "connection" },
-				   { EDU_LOOKUP_TIMEWAIT, "timewait" },
-				   { EDU_LOOKUP_LISTENER, "listener" },
-				   { EDU_LOOKUP_NONE, "none" }),
-		  __entry->result == EDU_LOOKUP_ESTABLISHED ? "4-tuple match" :
-		  __entry->result == EDU_LOOKUP_TIMEWAIT ? "TIME_WAIT entry" :
-		  __entry->result == EDU_LOOKUP_NONE ?
-			"no connection, no listener on the port" :
-		  __entry->wildcard ? "no connection, listener on 0.0.0.0" :
-			"no connection, listener on the address")
+	EDU_TP_printk("found=%s why=%s",
+		      __print_symbolic(__entry->result,
+				       { EDU_LOOKUP_ESTABLISHED, "connection" },
+				       { EDU_LOOKUP_TIMEWAIT, "timewait" },
+				       { EDU_LOOKUP_LISTENER, "listener" },
+				       { EDU_LOOKUP_NONE, "none" }),
+		      __entry->result == EDU_LOOKUP_ESTABLISHED ? "4-tuple match" :
+		      __entry->result == EDU_LOOKUP_TIMEWAIT ? "TIME_WAIT entry" :
+		      __entry->result == EDU_LOOKUP_NONE ?
+			    "no connection, no listener on the port" :
+		      __entry->wildcard ? "no connection, listener on 0.0.0.0" :
+			    "no connection, listener on the address")
 );
 
 /* Payload reached the receive queue (in order) or the out-of-order queue. */
 TRACE_EVENT(edu_data_queue,
 	TP_PROTO(const struct sock *sk, u32 seq, unsigned int len, bool in_order),
 	TP_ARGS(sk, seq, len, in_order),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, len)
 		__field(bool, in_order)
@@ -293,22 +277,17 @@ TRACE_EVENT(edu_data_queue,
 		__entry->rmem_alloc = atomic_read(&sk->sk_rmem_alloc);
 		__entry->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u len=%u %s rcv_nxt=%u rcvbuf_used=%d/%d",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->len,
-		  __entry->in_order ? "in-order" : "out-of-order",
-		  __entry->rcv_nxt, __entry->rmem_alloc, __entry->rcvbuf)
+	EDU_TP_printk("seq=%u len=%u %s rcv_nxt=%u rcvbuf_used=%d/%d",
+		      __entry->seq, __entry->len,
+		      __entry->in_order ? "in-order" : "out-of-order",
+		      __entry->rcv_nxt, __entry->rmem_alloc, __entry->rcvbuf)
 );
 
 /* SEG.ACK was processed: @acked new bytes, SND.UNA moved to snd_una. */
 TRACE_EVENT(edu_ack,
 	TP_PROTO(const struct sock *sk, u32 ack, u32 acked),
 	TP_ARGS(sk, ack, acked),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, ack)
 		__field(__u32, acked)
 		__field(__u32, snd_una)
@@ -327,22 +306,17 @@ TRACE_EVENT(edu_ack,
 		__entry->snd_wnd = es->snd_wnd;
 		__entry->dupacks = es->dupacks;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " ack=%u acked=%u snd_una=%u snd_nxt=%u snd_wnd=%u dupacks=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->ack, __entry->acked,
-		  __entry->snd_una, __entry->snd_nxt, __entry->snd_wnd,
-		  __entry->dupacks)
+	EDU_TP_printk("ack=%u acked=%u snd_una=%u snd_nxt=%u snd_wnd=%u dupacks=%u",
+		      __entry->ack, __entry->acked,
+		      __entry->snd_una, __entry->snd_nxt, __entry->snd_wnd,
+		      __entry->dupacks)
 );
 
 /* The reader freed buffer space: a window update goes out. */
 TRACE_EVENT(edu_window_update,
 	TP_PROTO(const struct sock *sk, u32 old_window, u32 space),
 	TP_ARGS(sk, old_window, space),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, old_window)
 		__field(__u32, space)
 		__field(__u32, rcv_nxt)
@@ -353,10 +327,9 @@ TRACE_EVENT(edu_window_update,
 		__entry->space = space;
 		__entry->rcv_nxt = edu_sk(sk)->rcv_nxt;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " window %u -> %u rcv_nxt=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->old_window, __entry->space,
-		  __entry->rcv_nxt)
+	EDU_TP_printk("window %u -> %u rcv_nxt=%u",
+		      __entry->old_window, __entry->space,
+		      __entry->rcv_nxt)
 );
 
 /* A segment is sent again, or a probe goes out; @count: times sent. */
@@ -364,11 +337,7 @@ TRACE_EVENT(edu_retransmit,
 	TP_PROTO(const struct sock *sk, int kind, u32 seq, u32 end_seq,
 		 unsigned int count),
 	TP_ARGS(sk, kind, seq, end_seq, count),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u8, kind)
 		__field(__u32, seq)
 		__field(__u32, end_seq)
@@ -385,28 +354,23 @@ TRACE_EVENT(edu_retransmit,
 		__entry->rto_ms = jiffies_to_msecs(edu_sk(sk)->rto);
 		__entry->snd_una = edu_sk(sk)->snd_una;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " kind=%s seq=%u end_seq=%u count=%u rto=%ums snd_una=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __print_symbolic(__entry->kind,
-				   { EDU_RTX_TIMEOUT, "rto" },
-				   { EDU_RTX_FAST, "fast" },
-				   { EDU_RTX_PARTIAL_ACK, "partial-ack" },
-				   { EDU_RTX_SYN, "syn" },
-				   { EDU_RTX_PROBE, "probe" },
-				   { EDU_RTX_KEEPALIVE, "keepalive" }),
-		  __entry->seq, __entry->end_seq, __entry->count,
-		  __entry->rto_ms, __entry->snd_una)
+	EDU_TP_printk("kind=%s seq=%u end_seq=%u count=%u rto=%ums snd_una=%u",
+		      __print_symbolic(__entry->kind,
+				       { EDU_RTX_TIMEOUT, "rto" },
+				       { EDU_RTX_FAST, "fast" },
+				       { EDU_RTX_PARTIAL_ACK, "partial-ack" },
+				       { EDU_RTX_SYN, "syn" },
+				       { EDU_RTX_PROBE, "probe" },
+				       { EDU_RTX_KEEPALIVE, "keepalive" }),
+		      __entry->seq, __entry->end_seq, __entry->count,
+		      __entry->rto_ms, __entry->snd_una)
 );
 
 /* RFC 9293 3.3.2 state transition, like sock:inet_sock_set_state. */
 TRACE_EVENT(edu_state_change,
 	TP_PROTO(const struct sock *sk, int oldstate, int newstate),
 	TP_ARGS(sk, oldstate, newstate),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(const void *, skaddr)
 		__field(int, oldstate)
 		__field(int, newstate)
@@ -417,10 +381,9 @@ TRACE_EVENT(edu_state_change,
 		__entry->oldstate = oldstate;
 		__entry->newstate = newstate;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " sk=%p %s -> %s",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->skaddr, show_edu_state(__entry->oldstate),
-		  show_edu_state(__entry->newstate))
+	EDU_TP_printk("sk=%p %s -> %s",
+		      __entry->skaddr, show_edu_state(__entry->oldstate),
+		      show_edu_state(__entry->newstate))
 );
 
 /* A reset leaves (edu_send_ctl: from a socket or in reply to a segment). */
@@ -428,11 +391,7 @@ TRACE_EVENT(edu_rst_send,
 	TP_PROTO(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport,
 		 u32 seq, u32 ack),
 	TP_ARGS(saddr, daddr, sport, dport, seq, ack),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, ack)
 	),
@@ -441,20 +400,15 @@ TRACE_EVENT(edu_rst_send,
 		__entry->seq = seq;
 		__entry->ack = ack;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u ack=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->ack)
+	EDU_TP_printk("seq=%u ack=%u",
+		      __entry->seq, __entry->ack)
 );
 
 /* A reset arrived for a socket, and what it did. */
 TRACE_EVENT(edu_rst_recv,
 	TP_PROTO(const struct sock *sk, u32 seq, int action),
 	TP_ARGS(sk, seq, action),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, seq)
 		__field(__u32, rcv_nxt)
 		__field(int, state)
@@ -467,15 +421,14 @@ TRACE_EVENT(edu_rst_recv,
 		__entry->state = sk->sk_state;
 		__entry->action = action;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " seq=%u rcv_nxt=%u state=%s action=%s",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->seq, __entry->rcv_nxt,
-		  show_edu_state(__entry->state),
-		  __print_symbolic(__entry->action,
-				   { EDU_RST_RESET, "reset" },
-				   { EDU_RST_REFUSED, "refused" },
-				   { EDU_RST_CHALLENGE, "challenge-ack" },
-				   { EDU_RST_IGNORED, "ignored" }))
+	EDU_TP_printk("seq=%u rcv_nxt=%u state=%s action=%s",
+		      __entry->seq, __entry->rcv_nxt,
+		      show_edu_state(__entry->state),
+		      __print_symbolic(__entry->action,
+				       { EDU_RST_RESET, "reset" },
+				       { EDU_RST_REFUSED, "refused" },
+				       { EDU_RST_CHALLENGE, "challenge-ack" },
+				       { EDU_RST_IGNORED, "ignored" }))
 );
 
 /*
@@ -486,11 +439,7 @@ TRACE_EVENT(edu_drop,
 	TP_PROTO(const struct sock *sk, const struct sk_buff *skb,
 		 enum edu_mib reason),
 	TP_ARGS(sk, skb, reason),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, len)
 		__field(int, state)
 		__string(reason, edu_mib_names[reason])
@@ -508,21 +457,17 @@ TRACE_EVENT(edu_drop,
 		__entry->len = skb->len;
 		__assign_str(reason, edu_mib_names[reason]);
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " len=%u state=%s reason=%s",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport, __entry->len,
-		  __entry->state ? show_edu_state(__entry->state) : "-",
-		  __get_str(reason))
+	EDU_TP_printk("len=%u state=%s reason=%s",
+		      __entry->len,
+		      __entry->state ? show_edu_state(__entry->state) : "-",
+		      __get_str(reason))
 );
 
 /* recvmsg()/read() copied @copied bytes to the application (or an errno). */
 TRACE_EVENT(edu_recvmsg,
 	TP_PROTO(const struct sock *sk, size_t len, int copied),
 	TP_ARGS(sk, len, copied),
-	TP_STRUCT__entry(
-		__array(__u8, saddr, 4)
-		__array(__u8, daddr, 4)
-		__field(__u16, sport)
-		__field(__u16, dport)
+	EDU_TP_STRUCT__entry(
 		__field(__u32, len)
 		__field(int, copied)
 		__field(__u32, copied_seq)
@@ -535,10 +480,9 @@ TRACE_EVENT(edu_recvmsg,
 		__entry->copied_seq = edu_sk(sk)->copied_seq;
 		__entry->rcv_nxt = edu_sk(sk)->rcv_nxt;
 	),
-	TP_printk(EDU_TP_TUPLE_FMT " asked=%u copied=%d copied_seq=%u rcv_nxt=%u",
-		  __entry->saddr, __entry->sport, __entry->daddr, __entry->dport,
-		  __entry->len, __entry->copied,
-		  __entry->copied_seq, __entry->rcv_nxt)
+	EDU_TP_printk("asked=%u copied=%d copied_seq=%u rcv_nxt=%u",
+		      __entry->len, __entry->copied,
+		      __entry->copied_seq, __entry->rcv_nxt)
 );
 
 #endif /* _EDU_TRACE_H */
