@@ -266,89 +266,55 @@ static void edu_probe_timer(struct sock *sk)
 	edu_arm_persist(sk);
 }
 
-static void edu_rtx_timer_fn(struct timer_list *t)
+static void edu_rtx_timer(struct sock *sk)
 {
-	struct edu_sock *es = from_timer(es, t, rtx_timer);
-	struct sock *sk = (struct sock *)es;
+	struct edu_sock *es = edu_sk(sk);
 
-	bh_lock_sock(sk);
-	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
-	    sk->sk_state == EDU_TIME_WAIT)
-		goto out;
-	if (sock_owned_by_user(sk)) {
-		sk_reset_timer(sk, &es->rtx_timer, jiffies + EDU_TIMER_RETRY);
-		goto out;
-	}
 	if (es->rtx_mode == EDU_TIMER_PERSIST)
 		edu_probe_timer(sk);
 	else if (es->rtx_mode == EDU_TIMER_RETRANS)
 		edu_retransmit_timer(sk);
-out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
 }
 
-static void edu_delack_timer_fn(struct timer_list *t)
+static void edu_delack_timer(struct sock *sk)
 {
-	struct edu_sock *es = from_timer(es, t, delack_timer);
-	struct sock *sk = (struct sock *)es;
+	struct edu_sock *es = edu_sk(sk);
 
-	bh_lock_sock(sk);
-	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
-	    sk->sk_state == EDU_TIME_WAIT)
-		goto out;
-	if (sock_owned_by_user(sk)) {
-		sk_reset_timer(sk, &es->delack_timer, jiffies + EDU_TIMER_RETRY);
-		goto out;
-	}
 	if (es->ack_pending && time_before(jiffies, es->delack_due)) {
 		sk_reset_timer(sk, &es->delack_timer, es->delack_due);
 	} else if (es->ack_pending) {
 		EDU_INC_STATS(sock_net(sk), DELAYED_ACKS);
 		edu_send_ack(sk);
 	}
-out:
-	bh_unlock_sock(sk);
-	sock_put(sk);
 }
 
-static void edu_keepalive_timer_fn(struct timer_list *t)
+static void edu_keepalive_timer(struct sock *sk)
 {
-	struct edu_sock *es = from_timer(es, t, keepalive_timer);
-	struct sock *sk = (struct sock *)es;
 	struct edu_net *en = edu_pernet(sock_net(sk));
+	struct edu_sock *es = edu_sk(sk);
 	unsigned long idle, ka_time;
 
-	bh_lock_sock(sk);
-	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
-	    sk->sk_state == EDU_TIME_WAIT)
-		goto out;
-	if (sock_owned_by_user(sk)) {
-		sk_reset_timer(sk, &es->keepalive_timer,
-			       jiffies + EDU_TIMER_RETRY);
-		goto out;
-	}
 	/* Orphaned FIN_WAIT2: the peer never sent its FIN. */
 	if (sk->sk_state == EDU_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
 		EDU_INC_STATS(sock_net(sk), TIMEOUTS);
 		edu_done(sk);
-		goto out;
+		return;
 	}
 	if (!sock_flag(sk, SOCK_KEEPOPEN) ||
 	    !((1 << sk->sk_state) & (EDUF(EDU_ESTABLISHED) |
 				      EDUF(EDU_CLOSE_WAIT))))
-		goto out;
+		return;
 	ka_time = msecs_to_jiffies(READ_ONCE(en->keepalive_time_ms));
 	idle = jiffies - es->rcv_tstamp;
 	if (idle < ka_time && !es->ka_probes) {
 		sk_reset_timer(sk, &es->keepalive_timer,
 			       jiffies + ka_time - idle);
-		goto out;
+		return;
 	}
 	if (es->ka_probes >= READ_ONCE(en->keepalive_probes)) {
 		edu_send_reset(sk);
 		edu_write_err(sk);
-		goto out;
+		return;
 	}
 	trace_edu_retransmit(sk, EDU_RTX_KEEPALIVE, es->snd_una - 1,
 			     es->snd_una - 1, es->ka_probes + 1);
@@ -357,9 +323,52 @@ static void edu_keepalive_timer_fn(struct timer_list *t)
 	EDU_INC_STATS(sock_net(sk), KEEPALIVE_PROBES);
 	sk_reset_timer(sk, &es->keepalive_timer, jiffies +
 		       msecs_to_jiffies(READ_ONCE(en->keepalive_intvl_ms)));
+}
+
+/*
+ * What every handler does around its work: under the socket's spinlock,
+ * nothing for a socket that is closed, listening or in TIME_WAIT; if the
+ * application owns the socket, fire again EDU_TIMER_RETRY later; then
+ * drop the reference the pending @timer held. Inlined into each caller,
+ * so that @handler is a direct call.
+ */
+static __always_inline void edu_timer_run(struct sock *sk,
+					  struct timer_list *timer,
+					  void (*handler)(struct sock *sk))
+{
+	bh_lock_sock(sk);
+	if (sk->sk_state == EDU_CLOSE || sk->sk_state == EDU_LISTEN ||
+	    sk->sk_state == EDU_TIME_WAIT)
+		goto out;
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, timer, jiffies + EDU_TIMER_RETRY);
+		goto out;
+	}
+	handler(sk);
 out:
 	bh_unlock_sock(sk);
 	sock_put(sk);
+}
+
+static void edu_rtx_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, rtx_timer);
+
+	edu_timer_run((struct sock *)es, t, edu_rtx_timer);
+}
+
+static void edu_delack_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, delack_timer);
+
+	edu_timer_run((struct sock *)es, t, edu_delack_timer);
+}
+
+static void edu_keepalive_timer_fn(struct timer_list *t)
+{
+	struct edu_sock *es = from_timer(es, t, keepalive_timer);
+
+	edu_timer_run((struct sock *)es, t, edu_keepalive_timer);
 }
 
 void edu_init_timers(struct sock *sk)
