@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <linux/edu.h>
 #include "edu_csum.h"
+#include "edu_rand.h"
 
 #define EDU_FAMILY_PARAM	"/sys/module/af_edu/parameters/family"
 #define EDU_STATS_FILE		"/proc/net/edu_stats"
@@ -271,13 +272,8 @@ static inline void edu_gen_fill(struct edu_gen *g, uint8_t *p, size_t len)
 {
 	while (len) {
 		if (g->used == 8) {
-			uint64_t x = g->s;
+			uint64_t x = edu_rnd_next(&g->s);
 
-			x ^= x >> 12;
-			x ^= x << 25;
-			x ^= x >> 27;
-			g->s = x;
-			x *= 0x2545f4914f6cdd1dULL;
 			memcpy(g->word, &x, 8);
 			g->used = 0;
 		}
@@ -352,6 +348,21 @@ static inline void edu_msleep(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* Sockets and TIME_WAIT entries of this namespace: /proc/net/edu lines. */
+static inline int edu_proc_entries(void)
+{
+	char line[512];
+	FILE *f = fopen(EDU_PROC_FILE, "r");
+	int n = -1;	/* the header line */
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
 }
 
 /*

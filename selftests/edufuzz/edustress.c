@@ -85,27 +85,12 @@ static int listener(uint32_t ip, int port, int backlog)
 	return fd;
 }
 
-/* Sockets and TIME_WAIT entries of this namespace (/proc/net/edu lines). */
-static int edu_entries(void)
-{
-	char line[512];
-	FILE *f = fopen(EDU_PROC_FILE, "r");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n;
-}
-
 /* Wait up to @ms for at most @n entries; returns the count left. */
 static int wait_entries(int n, int ms)
 {
 	int left;
 
-	while ((left = edu_entries()) > n && ms > 0) {
+	while ((left = edu_proc_entries()) > n && ms > 0) {
 		edu_msleep(50);
 		ms -= 50;
 	}

@@ -56,23 +56,6 @@ static int family, tun_fd = -1;
 static struct in_addr local_addr;
 static atomic_bool stop;
 
-/* xorshift64*: one generator per thread, all derived from the seed. */
-static uint64_t rnd_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t rnd(uint64_t *s, uint32_t n)
-{
-	return n ? (uint32_t)(rnd_next(s) >> 32) % n : 0;
-}
-
 /* ---- captured segments ------------------------------------------------ */
 
 struct cap {
@@ -88,7 +71,7 @@ static uint16_t ipid = 1;
 
 static uint32_t remote_host(uint64_t *s)
 {
-	return htonl(REMOTE_NET | (2 + rnd(s, 250)));
+	return htonl(REMOTE_NET | (2 + edu_rnd(s, 250)));
 }
 
 /* Write one IPv4 packet into the TUN device: it arrives from the remote. */
@@ -172,7 +155,7 @@ static void answer(const uint8_t *p, int len, uint64_t *s)
 		if (ntohs(th->dest) & 1)
 			return;		/* stays in SYN-SENT */
 		h = seg_start(pkt, iph->daddr, th->dest, th->source,
-			      (uint32_t)rnd_next(s), seq + 1,
+			      (uint32_t)edu_rnd_next(s), seq + 1,
 			      EDU_FLAG_SYN | EDU_FLAG_ACK);
 		EDU_SET_DOFF(h, 7);
 		syn_options((uint8_t *)(h + 1));
@@ -182,7 +165,7 @@ static void answer(const uint8_t *p, int len, uint64_t *s)
 	}
 	if ((th->flags & (EDU_FLAG_SYN | EDU_FLAG_ACK)) ==
 	    (EDU_FLAG_SYN | EDU_FLAG_ACK)) {
-		if (rnd(s, 8) == 0)
+		if (edu_rnd(s, 8) == 0)
 			return;		/* stays half-open */
 		h = seg_start(pkt, iph->daddr, th->dest, th->source, ack,
 			      seq + 1, EDU_FLAG_ACK);
@@ -190,10 +173,10 @@ static void answer(const uint8_t *p, int len, uint64_t *s)
 		atomic_fetch_add(&handshakes, 1);
 		return;
 	}
-	if ((seglen > 0 || (th->flags & EDU_FLAG_FIN)) && rnd(s, 2) == 0) {
+	if ((seglen > 0 || (th->flags & EDU_FLAG_FIN)) && edu_rnd(s, 2) == 0) {
 		h = seg_start(pkt, iph->daddr, th->dest, th->source, ack,
 			      seq + seglen + !!(th->flags & EDU_FLAG_FIN),
-			      EDU_FLAG_ACK | (rnd(s, 16) ? 0 : EDU_FLAG_FIN));
+			      EDU_FLAG_ACK | (edu_rnd(s, 16) ? 0 : EDU_FLAG_FIN));
 		inject(pkt, finish(pkt, EDU_HDR_LEN, true));
 	}
 }
@@ -235,17 +218,17 @@ static int bad_options(uint8_t *o, int room, uint64_t *s)
 	int n = 0;
 
 	while (n < room) {
-		int kind = rnd(s, 6), left = room - n;
+		int kind = edu_rnd(s, 6), left = room - n;
 
-		o[n] = kind < 4 ? (uint32_t)kind : rnd(s, 256);
+		o[n] = kind < 4 ? (uint32_t)kind : edu_rnd(s, 256);
 		if (kind == EDU_OPT_NOP || left == 1) {
 			n++;
 			continue;
 		}
-		o[n + 1] = rnd(s, 3) ? rnd(s, 6) : rnd(s, 256);
+		o[n + 1] = edu_rnd(s, 3) ? edu_rnd(s, 6) : edu_rnd(s, 256);
 		n += 2;
-		while (n < room && rnd(s, 3))
-			o[n++] = rnd(s, 256);
+		while (n < room && edu_rnd(s, 3))
+			o[n++] = edu_rnd(s, 256);
 	}
 	return room;
 }
@@ -270,7 +253,7 @@ static int reflect(uint8_t *pkt, uint64_t *s)
 		return 0;
 	}
 	/* mostly the latest segments: those connections are still alive */
-	idx = (ncaps - 1 - rnd(s, rnd(s, 4) ? 16u : CAP_MAX)) % CAP_MAX;
+	idx = (ncaps - 1 - edu_rnd(s, edu_rnd(s, 4) ? 16u : CAP_MAX)) % CAP_MAX;
 	if (idx >= ncaps)
 		idx = ncaps - 1;
 	len = caps[idx].len;
@@ -286,8 +269,8 @@ static int reflect(uint8_t *pkt, uint64_t *s)
 	h = seg_start(pkt, ciph->daddr, cth->dest, cth->source,
 		      ntohl(cth->ack_seq), end, EDU_FLAG_ACK);
 	/* Carry data back half of the time: it is the remote's now. */
-	plen = rnd(s, 2) ? 0 : rnd(s, 1200);
-	memset(h + 1, 'a' + rnd(s, 26), plen);
+	plen = edu_rnd(s, 2) ? 0 : edu_rnd(s, 1200);
+	memset(h + 1, 'a' + edu_rnd(s, 26), plen);
 	return EDU_HDR_LEN + plen;
 }
 
@@ -296,48 +279,48 @@ static int mutate(uint8_t *pkt, int seglen, bool *good_csum, uint64_t *s)
 {
 	struct edu_iphdr *iph = (void *)pkt;
 	struct eduhdr *h = (void *)(pkt + 20);
-	int rounds = 1 + rnd(s, 3), room;
+	int rounds = 1 + edu_rnd(s, 3), room;
 
-	*good_csum = rnd(s, 10) != 0;
+	*good_csum = edu_rnd(s, 10) != 0;
 	while (rounds--) {
-		switch (rnd(s, 13)) {
+		switch (edu_rnd(s, 13)) {
 		case 0:		/* any flag combination, SYN|FIN and SYN|RST too */
-			h->flags = rnd(s, 32);
+			h->flags = edu_rnd(s, 32);
 			break;
 		case 1:		/* SEG.SEQ just around, or far from, the window */
-			h->seq = htonl(ntohl(h->seq) + (rnd(s, 4) ?
-				       (uint32_t)((int32_t)rnd(s, 6001) - 3000) :
-				       (uint32_t)rnd_next(s)));
+			h->seq = htonl(ntohl(h->seq) + (edu_rnd(s, 4) ?
+				       (uint32_t)((int32_t)edu_rnd(s, 6001) - 3000) :
+				       (uint32_t)edu_rnd_next(s)));
 			break;
 		case 2:		/* SEG.ACK: old, unsent, or anywhere */
-			h->ack_seq = htonl(ntohl(h->ack_seq) + (rnd(s, 4) ?
-					   (uint32_t)((int32_t)rnd(s, 6001) - 3000) :
-					   (uint32_t)rnd_next(s)));
+			h->ack_seq = htonl(ntohl(h->ack_seq) + (edu_rnd(s, 4) ?
+					   (uint32_t)((int32_t)edu_rnd(s, 6001) - 3000) :
+					   (uint32_t)edu_rnd_next(s)));
 			break;
 		case 3:
-			h->window = htons(rnd(s, 3) ? rnd(s, 65536) : 0);
+			h->window = htons(edu_rnd(s, 3) ? edu_rnd(s, 65536) : 0);
 			break;
 		case 4:		/* data offset below 5, or past the end */
-			EDU_SET_DOFF(h, rnd(s, 16));
+			EDU_SET_DOFF(h, edu_rnd(s, 16));
 			break;
 		case 5:		/* a SYN with options of bad lengths */
-			room = 4 * (1 + rnd(s, 10));
+			room = 4 * (1 + edu_rnd(s, 10));
 			memmove((uint8_t *)(h + 1) + room, h + 1,
 				seglen - EDU_HDR_LEN);
 			bad_options((uint8_t *)(h + 1), room, s);
 			EDU_SET_DOFF(h, 5 + room / 4);
 			h->flags |= EDU_FLAG_SYN;
-			if (rnd(s, 2))
+			if (edu_rnd(s, 2))
 				h->flags &= ~EDU_FLAG_ACK;
 			seglen += room;
 			break;
 		case 6:		/* payload of any length */
-			seglen = EDU_DOFF(h) * 4 + rnd(s, 1400);
+			seglen = EDU_DOFF(h) * 4 + edu_rnd(s, 1400);
 			if (seglen < EDU_HDR_LEN)
 				seglen = EDU_HDR_LEN;
 			break;
 		case 7:		/* truncated, header included */
-			seglen = rnd(s, seglen);
+			seglen = edu_rnd(s, seglen);
 			break;
 		case 8:
 			*good_csum = false;
@@ -352,10 +335,10 @@ static int mutate(uint8_t *pkt, int seglen, bool *good_csum, uint64_t *s)
 			h->flags |= EDU_FLAG_FIN;
 			break;
 		case 12:	/* another (unknown) port on either side */
-			if (rnd(s, 2))
-				h->dest = htons(rnd(s, 65536));
+			if (edu_rnd(s, 2))
+				h->dest = htons(edu_rnd(s, 65536));
 			else
-				h->source = htons(rnd(s, 65536));
+				h->source = htons(edu_rnd(s, 65536));
 			break;
 		}
 	}
@@ -370,20 +353,20 @@ static void fuzz_one(uint64_t *s)
 	struct edu_iphdr *iph = (void *)pkt;
 	struct eduhdr *h;
 	bool good = true;
-	int seglen, len, kind = rnd(s, 20);
+	int seglen, len, kind = edu_rnd(s, 20);
 
 	memset(pkt, 0, sizeof(pkt));
 
 	if (kind < 3) {
 		/* a SYN for the listener, with options right or wrong */
-		h = seg_start(pkt, remote_host(s), htons(1024 + rnd(s, 60000)),
-			      htons(LISTEN_PORT), (uint32_t)rnd_next(s), 0,
+		h = seg_start(pkt, remote_host(s), htons(1024 + edu_rnd(s, 60000)),
+			      htons(LISTEN_PORT), (uint32_t)edu_rnd_next(s), 0,
 			      EDU_FLAG_SYN);
-		if (rnd(s, 2)) {
+		if (edu_rnd(s, 2)) {
 			EDU_SET_DOFF(h, 7);
 			syn_options((uint8_t *)(h + 1));
 		} else {
-			EDU_SET_DOFF(h, 5 + rnd(s, 11));
+			EDU_SET_DOFF(h, 5 + edu_rnd(s, 11));
 			bad_options((uint8_t *)(h + 1), EDU_DOFF(h) * 4 - 20, s);
 		}
 		seglen = EDU_DOFF(h) * 4;
@@ -396,14 +379,14 @@ static void fuzz_one(uint64_t *s)
 			seglen = mutate(pkt, seglen, &good, s);
 	} else if (kind < 18) {
 		/* anything at all, to our ports or others */
-		h = seg_start(pkt, remote_host(s), htons(rnd(s, 65536)),
-			      htons(rnd(s, 2) ? LISTEN_PORT : rnd(s, 65536)),
-			      (uint32_t)rnd_next(s), (uint32_t)rnd_next(s),
-			      rnd(s, 32));
-		seglen = rnd(s, 80);
+		h = seg_start(pkt, remote_host(s), htons(edu_rnd(s, 65536)),
+			      htons(edu_rnd(s, 2) ? LISTEN_PORT : edu_rnd(s, 65536)),
+			      (uint32_t)edu_rnd_next(s), (uint32_t)edu_rnd_next(s),
+			      edu_rnd(s, 32));
+		seglen = edu_rnd(s, 80);
 		for (len = EDU_HDR_LEN - 8; len < seglen; len++)
-			pkt[20 + len] = rnd(s, 256);
-		good = rnd(s, 4) != 0;
+			pkt[20 + len] = edu_rnd(s, 256);
+		good = edu_rnd(s, 4) != 0;
 	} else {
 		/* IP-level oddities around a reflected segment */
 		seglen = reflect(pkt, s);
@@ -411,15 +394,15 @@ static void fuzz_one(uint64_t *s)
 			return;
 		seglen = mutate(pkt, seglen, &good, s);
 		len = finish(pkt, seglen, good);
-		switch (rnd(s, 3)) {
+		switch (edu_rnd(s, 3)) {
 		case 0:	/* total length shorter than the packet: IP trims */
-			iph->tot_len = htons(20 + rnd(s, seglen + 1));
+			iph->tot_len = htons(20 + edu_rnd(s, seglen + 1));
 			break;
 		case 1:	/* to the subnet's broadcast address */
 			iph->daddr = htonl(REMOTE_NET | 255);
 			break;
 		case 2:	/* total length longer than the packet: IP drops */
-			iph->tot_len = htons(len + 1 + rnd(s, 100));
+			iph->tot_len = htons(len + 1 + edu_rnd(s, 100));
 			break;
 		}
 		iph->check = 0;
@@ -438,8 +421,8 @@ static void app_io(int fd, uint64_t *s)
 
 	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		;
-	if (rnd(s, 4) == 0)
-		send(fd, buf, 1 + rnd(s, sizeof(buf)), MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (edu_rnd(s, 4) == 0)
+		send(fd, buf, 1 + edu_rnd(s, sizeof(buf)), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 /* Listener, accepted children, connecting sockets: open, use, close. */
@@ -463,21 +446,21 @@ static void *app(void *arg)
 	while (!stop) {
 		fd = accept4(l, NULL, NULL, SOCK_NONBLOCK);
 		if (fd >= 0) {
-			i = rnd(&s, NACCEPTED);
+			i = edu_rnd(&s, NACCEPTED);
 			if (acc[i] >= 0)
 				close(acc[i]);
 			acc[i] = fd;
 		}
-		i = rnd(&s, NCONNECT);
-		if (conn[i] < 0 || rnd(&s, 8) == 0) {
+		i = edu_rnd(&s, NCONNECT);
+		if (conn[i] < 0 || edu_rnd(&s, 8) == 0) {
 			if (conn[i] >= 0) {
-				if (rnd(&s, 2))
+				if (edu_rnd(&s, 2))
 					shutdown(conn[i], SHUT_WR);
 				close(conn[i]);
 			}
 			conn[i] = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 			a.sin_addr.s_addr = remote_host(&s);
-			a.sin_port = htons(7000 + rnd(&s, 16));
+			a.sin_port = htons(7000 + edu_rnd(&s, 16));
 			connect(conn[i], (void *)&a, sizeof(a));
 		}
 		for (i = 0; i < NCONNECT; i++)
@@ -486,8 +469,8 @@ static void *app(void *arg)
 		for (i = 0; i < NACCEPTED; i++)
 			if (acc[i] >= 0)
 				app_io(acc[i], &s);
-		i = rnd(&s, NACCEPTED);
-		if (acc[i] >= 0 && rnd(&s, 4) == 0) {
+		i = edu_rnd(&s, NACCEPTED);
+		if (acc[i] >= 0 && edu_rnd(&s, 4) == 0) {
 			close(acc[i]);
 			acc[i] = -1;
 		}
@@ -549,7 +532,7 @@ static void *transfers(void *arg)
 
 		snprintf(port, sizeof(port), "%d", XFER_PORT + k++ % 100);
 		snprintf(seed, sizeof(seed), "%llu",
-			 (unsigned long long)rnd_next(&s) | 1);
+			 (unsigned long long)edu_rnd_next(&s) | 1);
 		sp = spawn(srv);
 		cp = spawn(cli);
 		rc = reap(cp);
@@ -601,11 +584,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!seed)
-		seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
+		seed = edu_rnd_seed();
 	s = seed;
-	s_reader = rnd_next(&s) | 1;
-	s_app = rnd_next(&s) | 1;
-	s_xfer = rnd_next(&s) | 1;
+	s_reader = edu_rnd_next(&s) | 1;
+	s_app = edu_rnd_next(&s) | 1;
+	s_xfer = edu_rnd_next(&s) | 1;
 
 	ksft_print_header();
 	ksft_set_plan(2 + ARRAY_SIZE(aimed));

@@ -67,38 +67,22 @@ struct thread {
 	atomic_bool done;
 };
 
-static uint64_t rnd_next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t rnd(uint64_t *s, uint32_t n)
-{
-	return n ? (uint32_t)(rnd_next(s) >> 32) % n : 0;
-}
-
 /* A length: small, around a structure's size, or absurd. */
 static socklen_t rnd_len(uint64_t *s)
 {
-	switch (rnd(s, 6)) {
+	switch (edu_rnd(s, 6)) {
 	case 0:
-		return rnd(s, 8);
+		return edu_rnd(s, 8);
 	case 1:
-		return sizeof(int) + rnd(s, 5) - 2;
+		return sizeof(int) + edu_rnd(s, 5) - 2;
 	case 2:
-		return sizeof(struct edu_info) + rnd(s, 17) - 8;
+		return sizeof(struct edu_info) + edu_rnd(s, 17) - 8;
 	case 3:
-		return (socklen_t)-1 - rnd(s, 4);	/* negative as int */
+		return (socklen_t)-1 - edu_rnd(s, 4);	/* negative as int */
 	case 4:
-		return 0x7fffffff - rnd(s, 4);
+		return 0x7fffffff - edu_rnd(s, 4);
 	default:
-		return rnd(s, 512);
+		return edu_rnd(s, 512);
 	}
 }
 
@@ -107,13 +91,13 @@ static int rnd_int(uint64_t *s)
 	static const int edge[] = { 0, 1, -1, 2, 88, 536, 1460, 65535, 65536,
 				    INT_MAX, INT_MIN, 1 << 20 };
 
-	return rnd(s, 2) ? edge[rnd(s, ARRAY_SIZE(edge))] : (int)rnd_next(s);
+	return edu_rnd(s, 2) ? edge[edu_rnd(s, ARRAY_SIZE(edge))] : (int)edu_rnd_next(s);
 }
 
 /* Short timeouts, so that a blocking call cannot hang the test. */
 static void set_timeouts(int fd, uint64_t *s)
 {
-	struct timeval tv = { 0, 1000 + rnd(s, 5000) };
+	struct timeval tv = { 0, 1000 + edu_rnd(s, 5000) };
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -121,7 +105,7 @@ static void set_timeouts(int fd, uint64_t *s)
 
 static void put_slot(int fd, uint64_t *s)
 {
-	int old = atomic_exchange(&slots[rnd(s, NSLOTS)], fd);
+	int old = atomic_exchange(&slots[edu_rnd(s, NSLOTS)], fd);
 
 	if (old >= 0)
 		close(old);
@@ -130,10 +114,10 @@ static void put_slot(int fd, uint64_t *s)
 static void rnd_addr(struct sockaddr_in *a, uint64_t *s)
 {
 	memset(a, 0, sizeof(*a));
-	a->sin_family = rnd(s, 16) ? family : rnd(s, 4) ? AF_INET : AF_UNSPEC;
-	a->sin_port = htons(rnd(s, 8) ? BASE_PORT + rnd(s, NPORTS) :
-			    rnd(s, 65536));
-	switch (rnd(s, 6)) {
+	a->sin_family = edu_rnd(s, 16) ? family : edu_rnd(s, 4) ? AF_INET : AF_UNSPEC;
+	a->sin_port = htons(edu_rnd(s, 8) ? BASE_PORT + edu_rnd(s, NPORTS) :
+			    edu_rnd(s, 65536));
+	switch (edu_rnd(s, 6)) {
 	case 0:
 		a->sin_addr.s_addr = htonl(INADDR_ANY);
 		break;
@@ -151,9 +135,9 @@ static void rnd_addr(struct sockaddr_in *a, uint64_t *s)
 /* Options whose values the fuzzer must bound, or a call could hang. */
 static void bound_sol_socket(int opt, uint8_t *val, uint64_t *s)
 {
-	struct timeval tv = { 0, 1 + rnd(s, 100000) };
-	struct linger lg = { rnd(s, 2), rnd(s, 2) };
-	struct __kernel_sock_timeval ktv = { 0, 1 + rnd(s, 100000) };
+	struct timeval tv = { 0, 1 + edu_rnd(s, 100000) };
+	struct linger lg = { edu_rnd(s, 2), edu_rnd(s, 2) };
+	struct __kernel_sock_timeval ktv = { 0, 1 + edu_rnd(s, 100000) };
 
 	switch (opt) {
 	case SO_RCVTIMEO_OLD:
@@ -173,8 +157,8 @@ static void bound_sol_socket(int opt, uint8_t *val, uint64_t *s)
 static int one_call(struct thread *t, uint8_t *buf)
 {
 	uint64_t *s = &t->rng;
-	int fd = atomic_load(&slots[rnd(s, NSLOTS)]);
-	enum op op = rnd(s, OP_MAX);
+	int fd = atomic_load(&slots[edu_rnd(s, NSLOTS)]);
+	enum op op = edu_rnd(s, OP_MAX);
 	uint8_t val[512];
 	struct sockaddr_in a;
 	socklen_t len;
@@ -184,10 +168,10 @@ static int one_call(struct thread *t, uint8_t *buf)
 	atomic_fetch_add(&calls[op], 1);
 	switch (op) {
 	case OP_SOCKET:
-		r = socket(rnd(s, 16) ? family : AF_INET,
-			   (rnd(s, 16) ? SOCK_STREAM : rnd(s, 8)) |
-			   (rnd(s, 2) ? SOCK_NONBLOCK : 0),
-			   rnd(s, 8) ? 0 : rnd(s, 4) ? IPPROTO_EDU : rnd(s, 300));
+		r = socket(edu_rnd(s, 16) ? family : AF_INET,
+			   (edu_rnd(s, 16) ? SOCK_STREAM : edu_rnd(s, 8)) |
+			   (edu_rnd(s, 2) ? SOCK_NONBLOCK : 0),
+			   edu_rnd(s, 8) ? 0 : edu_rnd(s, 4) ? IPPROTO_EDU : edu_rnd(s, 300));
 		if (r >= 0) {
 			set_timeouts(r, s);
 			put_slot(r, s);
@@ -195,86 +179,86 @@ static int one_call(struct thread *t, uint8_t *buf)
 		break;
 	case OP_BIND:
 		rnd_addr(&a, s);
-		if (rnd(s, 2)) {
+		if (edu_rnd(s, 2)) {
 			v = 1;
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
 		}
-		r = bind(fd, (void *)&a, rnd(s, 8) ? sizeof(a) : rnd(s, 32));
+		r = bind(fd, (void *)&a, edu_rnd(s, 8) ? sizeof(a) : edu_rnd(s, 32));
 		break;
 	case OP_LISTEN:
-		r = listen(fd, rnd(s, 2) ? (int)rnd(s, 16) : rnd_int(s));
+		r = listen(fd, edu_rnd(s, 2) ? (int)edu_rnd(s, 16) : rnd_int(s));
 		break;
 	case OP_CONNECT:
 		rnd_addr(&a, s);
-		r = connect(fd, (void *)&a, rnd(s, 8) ? sizeof(a) : rnd(s, 32));
+		r = connect(fd, (void *)&a, edu_rnd(s, 8) ? sizeof(a) : edu_rnd(s, 32));
 		break;
 	case OP_ACCEPT:
-		r = accept4(fd, rnd(s, 2) ? (void *)&a : NULL,
-			    (len = rnd(s, 4) ? sizeof(a) : rnd(s, 8), &len),
-			    rnd(s, 2) ? SOCK_NONBLOCK : 0);
+		r = accept4(fd, edu_rnd(s, 2) ? (void *)&a : NULL,
+			    (len = edu_rnd(s, 4) ? sizeof(a) : edu_rnd(s, 8), &len),
+			    edu_rnd(s, 2) ? SOCK_NONBLOCK : 0);
 		if (r >= 0) {
 			atomic_fetch_add(&accepted, 1);
 			put_slot(r, s);
 		}
 		break;
 	case OP_SEND:
-		r = send(fd, buf, rnd(s, 4) ? rnd(s, 8192) : rnd(s, BUF_SIZE),
-			 MSG_NOSIGNAL | (rnd(s, 8) ? MSG_DONTWAIT : 0) |
-			 (rnd(s, 8) ? 0 : MSG_OOB) | (rnd(s, 8) ? 0 : MSG_MORE) |
-			 (rnd(s, 8) ? 0 : MSG_WAITALL));
+		r = send(fd, buf, edu_rnd(s, 4) ? edu_rnd(s, 8192) : edu_rnd(s, BUF_SIZE),
+			 MSG_NOSIGNAL | (edu_rnd(s, 8) ? MSG_DONTWAIT : 0) |
+			 (edu_rnd(s, 8) ? 0 : MSG_OOB) | (edu_rnd(s, 8) ? 0 : MSG_MORE) |
+			 (edu_rnd(s, 8) ? 0 : MSG_WAITALL));
 		break;
 	case OP_SENDMSG: {
 		struct iovec iov[4];
-		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 1 + rnd(s, 4) };
+		struct msghdr m = { .msg_iov = iov, .msg_iovlen = 1 + edu_rnd(s, 4) };
 		size_t i;
 
 		for (i = 0; i < m.msg_iovlen; i++) {
-			iov[i].iov_base = buf + rnd(s, BUF_SIZE / 2);
-			iov[i].iov_len = rnd(s, 3) ? rnd(s, 4096) : 0;
+			iov[i].iov_base = buf + edu_rnd(s, BUF_SIZE / 2);
+			iov[i].iov_len = edu_rnd(s, 3) ? edu_rnd(s, 4096) : 0;
 		}
-		if (rnd(s, 4) == 0) {
+		if (edu_rnd(s, 4) == 0) {
 			rnd_addr(&a, s);
 			m.msg_name = &a;
-			m.msg_namelen = rnd(s, 32);
+			m.msg_namelen = edu_rnd(s, 32);
 		}
-		r = sendmsg(fd, &m, MSG_NOSIGNAL | (rnd(s, 2) ? MSG_DONTWAIT : 0));
+		r = sendmsg(fd, &m, MSG_NOSIGNAL | (edu_rnd(s, 2) ? MSG_DONTWAIT : 0));
 		break;
 	}
 	case OP_RECV:
-		r = recv(fd, buf, rnd(s, 4) ? rnd(s, 65536) : rnd(s, BUF_SIZE),
-			 (rnd(s, 8) ? MSG_DONTWAIT : 0) |
-			 (rnd(s, 4) ? 0 : MSG_PEEK) | (rnd(s, 8) ? 0 : MSG_WAITALL) |
-			 (rnd(s, 8) ? 0 : MSG_TRUNC) | (rnd(s, 16) ? 0 : MSG_OOB) |
-			 (rnd(s, 16) ? 0 : MSG_ERRQUEUE));
+		r = recv(fd, buf, edu_rnd(s, 4) ? edu_rnd(s, 65536) : edu_rnd(s, BUF_SIZE),
+			 (edu_rnd(s, 8) ? MSG_DONTWAIT : 0) |
+			 (edu_rnd(s, 4) ? 0 : MSG_PEEK) | (edu_rnd(s, 8) ? 0 : MSG_WAITALL) |
+			 (edu_rnd(s, 8) ? 0 : MSG_TRUNC) | (edu_rnd(s, 16) ? 0 : MSG_OOB) |
+			 (edu_rnd(s, 16) ? 0 : MSG_ERRQUEUE));
 		if (r > 0)
 			atomic_fetch_add(&bytes_in, r);
 		break;
 	case OP_SHUTDOWN:
-		r = shutdown(fd, (int)rnd(s, 5) - 1);
+		r = shutdown(fd, (int)edu_rnd(s, 5) - 1);
 		break;
 	case OP_CLOSE:
-		fd = atomic_exchange(&slots[rnd(s, NSLOTS)], -1);
+		fd = atomic_exchange(&slots[edu_rnd(s, NSLOTS)], -1);
 		r = fd >= 0 ? close(fd) : -1;
 		break;
 	case OP_SETSOCKOPT: {
-		int level = rnd(s, 2) ? SOL_EDU : SOL_SOCKET;
-		int opt = level == SOL_EDU ? rnd(s, 7) : rnd(s, 72);
+		int level = edu_rnd(s, 2) ? SOL_EDU : SOL_SOCKET;
+		int opt = level == SOL_EDU ? edu_rnd(s, 7) : edu_rnd(s, 72);
 		size_t i;
 
 		for (i = 0; i < sizeof(val); i += sizeof(int)) {
 			v = rnd_int(s);
 			memcpy(val + i, &v, sizeof(v));
 		}
-		if (level == SOL_EDU && opt == EDU_CONGESTION && rnd(s, 2))
-			strcpy((char *)val, rnd(s, 2) ? "reno" : "newreno");
+		if (level == SOL_EDU && opt == EDU_CONGESTION && edu_rnd(s, 2))
+			strcpy((char *)val, edu_rnd(s, 2) ? "reno" : "newreno");
 		if (level == SOL_SOCKET)
 			bound_sol_socket(opt, val, s);
 		r = setsockopt(fd, level, opt, val, rnd_len(s));
 		break;
 	}
 	case OP_GETSOCKOPT: {
-		int level = rnd(s, 2) ? SOL_EDU : SOL_SOCKET;
-		int opt = level == SOL_EDU ? rnd(s, 7) : rnd(s, 72);
+		int level = edu_rnd(s, 2) ? SOL_EDU : SOL_SOCKET;
+		int opt = level == SOL_EDU ? edu_rnd(s, 7) : edu_rnd(s, 72);
 
 		len = rnd_len(s);
 		/* the kernel may write up to len bytes: give it room */
@@ -283,21 +267,21 @@ static int one_call(struct thread *t, uint8_t *buf)
 	}
 	case OP_POLL: {
 		struct pollfd p[4];
-		int i, n = 1 + rnd(s, 4);
+		int i, n = 1 + edu_rnd(s, 4);
 
 		for (i = 0; i < n; i++) {
-			p[i].fd = atomic_load(&slots[rnd(s, NSLOTS)]);
+			p[i].fd = atomic_load(&slots[edu_rnd(s, NSLOTS)]);
 			p[i].events = POLLIN | POLLOUT | POLLPRI | POLLRDHUP;
 		}
-		r = poll(p, n, rnd(s, 4) ? 0 : (int)rnd(s, 5));
+		r = poll(p, n, edu_rnd(s, 4) ? 0 : (int)edu_rnd(s, 5));
 		break;
 	}
 	case OP_IOCTL: {
 		static const unsigned long req[] = { SIOCINQ, SIOCOUTQ, FIONBIO,
 						     SIOCATMARK, SIOCOUTQNSD };
 
-		v = rnd(s, 2);
-		r = ioctl(fd, req[rnd(s, ARRAY_SIZE(req))], &v);
+		v = edu_rnd(s, 2);
+		r = ioctl(fd, req[edu_rnd(s, ARRAY_SIZE(req))], &v);
 		break;
 	}
 	case OP_FCNTL:
@@ -305,12 +289,12 @@ static int one_call(struct thread *t, uint8_t *buf)
 		r = v < 0 ? v : fcntl(fd, F_SETFL, v ^ O_NONBLOCK);
 		break;
 	case OP_GETNAME:
-		len = rnd(s, 4) ? sizeof(a) : rnd(s, 32);
-		r = rnd(s, 2) ? getsockname(fd, (void *)&a, &len) :
+		len = edu_rnd(s, 4) ? sizeof(a) : edu_rnd(s, 32);
+		r = edu_rnd(s, 2) ? getsockname(fd, (void *)&a, &len) :
 				getpeername(fd, (void *)&a, &len);
 		break;
 	case OP_SERVER:		/* socket, bind, listen in a row */
-		r = socket(family, SOCK_STREAM | (rnd(s, 2) ? SOCK_NONBLOCK : 0), 0);
+		r = socket(family, SOCK_STREAM | (edu_rnd(s, 2) ? SOCK_NONBLOCK : 0), 0);
 		if (r < 0)
 			break;
 		set_timeouts(r, s);
@@ -318,9 +302,9 @@ static int one_call(struct thread *t, uint8_t *buf)
 		setsockopt(r, SOL_SOCKET, SO_REUSEADDR, &v, sizeof(v));
 		memset(&a, 0, sizeof(a));
 		a.sin_family = family;
-		a.sin_port = htons(BASE_PORT + rnd(s, NPORTS));
-		a.sin_addr.s_addr = htonl(rnd(s, 2) ? INADDR_ANY : INADDR_LOOPBACK);
-		if (bind(r, (void *)&a, sizeof(a)) || listen(r, rnd(s, 8))) {
+		a.sin_port = htons(BASE_PORT + edu_rnd(s, NPORTS));
+		a.sin_addr.s_addr = htonl(edu_rnd(s, 2) ? INADDR_ANY : INADDR_LOOPBACK);
+		if (bind(r, (void *)&a, sizeof(a)) || listen(r, edu_rnd(s, 8))) {
 			close(r);
 			r = -1;
 			break;
@@ -328,13 +312,13 @@ static int one_call(struct thread *t, uint8_t *buf)
 		put_slot(r, s);
 		break;
 	case OP_CLIENT:		/* socket, connect in a row */
-		r = socket(family, SOCK_STREAM | (rnd(s, 2) ? SOCK_NONBLOCK : 0), 0);
+		r = socket(family, SOCK_STREAM | (edu_rnd(s, 2) ? SOCK_NONBLOCK : 0), 0);
 		if (r < 0)
 			break;
 		set_timeouts(r, s);
 		memset(&a, 0, sizeof(a));
 		a.sin_family = family;
-		a.sin_port = htons(BASE_PORT + rnd(s, NPORTS));
+		a.sin_port = htons(BASE_PORT + edu_rnd(s, NPORTS));
 		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 		connect(r, (void *)&a, sizeof(a));
 		put_slot(r, s);
@@ -361,21 +345,6 @@ static void *fuzz_thread(void *arg)
 	atomic_store(&t->done, true);
 	free(buf);
 	return NULL;
-}
-
-/* Lines of /proc/net/edu below the header: sockets and TIME_WAIT entries. */
-static int edu_entries(void)
-{
-	char line[512];
-	FILE *f = fopen(EDU_PROC_FILE, "r");
-	int n = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
-	return n;
 }
 
 int main(int argc, char **argv)
@@ -406,7 +375,7 @@ int main(int argc, char **argv)
 	if (nthreads < 1 || nthreads > MAX_THREADS)
 		nthreads = 4;
 	if (!seed)
-		seed = (uint64_t)time(NULL) * 2654435761u ^ getpid();
+		seed = edu_rnd_seed();
 
 	ksft_print_header();
 	ksft_set_plan(3);
@@ -428,7 +397,7 @@ int main(int argc, char **argv)
 		slots[i] = -1;
 	s = seed;
 	for (i = 0; i < nthreads; i++) {
-		th[i].rng = rnd_next(&s) | 1;
+		th[i].rng = edu_rnd_next(&s) | 1;
 		th[i].done = false;
 		th[i].cur_op = -1;
 		pthread_create(&th[i].tid, NULL, fuzz_thread, &th[i]);
@@ -472,10 +441,10 @@ int main(int argc, char **argv)
 		if (slots[i] >= 0)
 			close(slots[i]);
 	/* Closed everywhere: connections drain (FIN, RST, TIME_WAIT of 2*MSL). */
-	for (left = 300; left > 0 && edu_entries() > 0; left--)
+	for (left = 300; left > 0 && edu_proc_entries() > 0; left--)
 		edu_msleep(100);
-	if (edu_entries())
+	if (edu_proc_entries())
 		edu_sh("sed 's/^/#   /' %s", EDU_PROC_FILE);
-	ksft_test_result(edu_entries() == 0, "all_connections_drained\n");
+	ksft_test_result(edu_proc_entries() == 0, "all_connections_drained\n");
 	ksft_finished();
 }
