@@ -138,6 +138,24 @@ def loss_events(ev, reason):
     return [(ev[i - 1], ev[i]) for i in range(1, len(ev)) if ev[i].reason == reason]
 
 
+def check_fast_retransmits(ev, holds, what):
+    """
+    holds(before, after) for every fast retransmit (the recovery_enter
+    event and the one before it), and there was at least one.
+    """
+    evs = loss_events(ev, 'recovery_enter')
+    bad = 0
+    for prev, e in evs:
+        if not holds(prev, e):
+            bad += 1
+            log(f'{what}: before {prev}, after {e}')
+    log(f'{len(evs)} fast retransmits, {bad} wrong')
+    if evs:
+        r = statistics.median(e.ssthresh / p.cwnd for p, e in evs)
+        log(f'median ssthresh / cwnd before: {r:.2f}')
+    return len(evs) > 0 and bad == 0
+
+
 def check_newreno_halves(ev):
     """
     On the third duplicate ACK NewReno sets ssthresh = max(FlightSize / 2, 2)
@@ -145,19 +163,12 @@ def check_newreno_halves(ev):
     retransmit; and, as the flow is cwnd-limited, ssthresh is about half
     the cwnd before (within 2 segments + 10%).
     """
-    evs = loss_events(ev, 'recovery_enter')
-    bad = 0
-    for prev, e in evs:
+    def holds(prev, e):
         exact = e.ssthresh == max(e.in_flight // 2, 2) and e.cwnd == e.ssthresh + 3
         near = abs(e.ssthresh - prev.cwnd / 2) <= 2 + 0.1 * prev.cwnd
-        if not (exact and near):
-            bad += 1
-            log(f'not a halving: before {prev}, after {e}')
-    log(f'{len(evs)} fast retransmits, {bad} wrong')
-    if evs:
-        r = statistics.median(e.ssthresh / p.cwnd for p, e in evs)
-        log(f'median ssthresh / cwnd before: {r:.2f}')
-    return len(evs) > 0 and bad == 0
+        return exact and near
+
+    return check_fast_retransmits(ev, holds, 'not a halving')
 
 
 def check_cubic_beta(ev):
@@ -167,19 +178,11 @@ def check_cubic_beta(ev):
     Exact (integer arithmetic of edu_cong_cubic.c) for every fast
     retransmit.
     """
-    evs = loss_events(ev, 'recovery_enter')
-    bad = 0
-    for prev, e in evs:
-        want = max(prev.cwnd * 7 // 10, 2)
-        wmax_ok = e.state[0] in (prev.cwnd, prev.cwnd * 17 // 20)
-        if e.ssthresh != want or not wmax_ok:
-            bad += 1
-            log(f'not x0.7: before {prev}, after {e}')
-    log(f'{len(evs)} fast retransmits, {bad} wrong')
-    if evs:
-        r = statistics.median(e.ssthresh / p.cwnd for p, e in evs)
-        log(f'median ssthresh / cwnd before: {r:.2f}')
-    return len(evs) > 0 and bad == 0
+    def holds(prev, e):
+        return (e.ssthresh == max(prev.cwnd * 7 // 10, 2) and
+                e.state[0] in (prev.cwnd, prev.cwnd * 17 // 20))
+
+    return check_fast_retransmits(ev, holds, 'not x0.7')
 
 
 def check_rto(ev):
