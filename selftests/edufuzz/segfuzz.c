@@ -607,9 +607,16 @@ int main(int argc, char **argv)
 	tun_fd = edu_tun_netns(TUN_NAME, local_addr, 24, &what);
 	if (tun_fd < 0)
 		ksft_exit_skip("%s: %s\n", what, strerror(errno));
-	/* Short TIME_WAIT and retries: the fuzzer opens many connections. */
+	/*
+	 * Short TIME_WAIT and retries: the fuzzer opens many connections.
+	 * Its made-up hosts vanish with it and leave orphans probing zero
+	 * windows nobody will open: at the default orphan_retries (8) the
+	 * probes back off to the 120 s RTO ceiling and the last one gives
+	 * up some 9 minutes later, holding the namespace and the module.
+	 */
 	edu_write_file("/proc/sys/net/edu/msl_ms", "200");
 	edu_write_file("/proc/sys/net/edu/retries", "3");
+	edu_write_file("/proc/sys/net/edu/orphan_retries", "2");
 	edu_write_file("/proc/sys/net/edu/syn_retries", "2");
 	edu_write_file("/proc/sys/net/edu/max_syn_backlog", "32");
 	signal(SIGPIPE, SIG_IGN);

@@ -387,7 +387,8 @@ int main(int argc, char **argv)
 	if (edu_private_netns())
 		ksft_exit_skip("no private network namespace\n");
 	/* Closed connections leave TIME_WAIT soon; orphans give up soon. */
-	edu_sh("sysctl -qw net.edu.msl_ms=100 net.edu.retries=3 net.edu.syn_retries=2");
+	edu_sh("sysctl -qw net.edu.msl_ms=100 net.edu.retries=3 "
+	       "net.edu.syn_retries=2 net.edu.orphan_retries=2");
 	signal(SIGPIPE, SIG_IGN);
 	ksft_print_msg("seed %llu, %d threads, %.0f s (repeat with -s %llu)\n",
 		       (unsigned long long)seed, nthreads, secs,
