@@ -302,6 +302,7 @@ struct edu_sock {
 	u32	high_seq;	/* "recover" of RFC 6582 */
 	u8	ca_state;
 	bool	undo_possible;	/* the last loss may still prove spurious */
+	bool	partial_acked;	/* this recovery saw a partial ACK */
 	u32	undo_cwnd;	/* cwnd and ssthresh before that loss */
 	u32	undo_ssthresh;
 	u32	undo_stamp_us;	/* when its retransmission left */
@@ -606,7 +607,7 @@ void edu_cong_get_info(struct sock *sk, union edu_cc_info *info);
 int edu_cong_register_builtin(void);
 void edu_cong_unregister_builtin(void);
 void edu_cong_init(struct sock *sk);
-void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us);
+bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us);
 void edu_cong_on_dupack(struct sock *sk);
 void edu_cong_on_rto(struct sock *sk);
 

@@ -309,6 +309,7 @@ static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 	es->undo_possible = true;
 	es->snd_ssthresh = es->ca_ops->ssthresh(sk);
 	es->high_seq = es->snd_max;		/* "recover", RFC 6582 */
+	es->partial_acked = false;
 	if (kind == EDU_LOSS_RTO) {
 		/* RFC 5681 3.1: the loss window is one full-sized segment. */
 		es->snd_cwnd = 1;
@@ -382,8 +383,12 @@ void edu_cong_on_dupack(struct sock *sk)
 	edu_cong_note(sk, EDU_CC_RECOVERY_ENTER, cwnd, ssthresh);
 }
 
-/* An ACK advanced SND.UNA from @prior_una. */
-void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
+/*
+ * An ACK advanced SND.UNA from @prior_una. Returns whether the caller
+ * restarts the retransmission timer (RFC 6298 5.3): not on the second
+ * and later partial ACKs of a recovery (below).
+ */
+bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 {
 	struct edu_sock *es = edu_sk(sk);
 	const struct edu_congestion_ops *ca = es->ca_ops;
@@ -395,13 +400,14 @@ void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 		.in_flight = es->snd_max - prior_una,
 	};
 	enum edu_cong_reason reason;
+	bool rearm = true;
 
 	es->dupacks = 0;
 	if (ca->pkts_acked)
 		ca->pkts_acked(sk, &s);
 	if (es->undo_possible && edu_cong_try_undo(sk)) {
 		edu_cong_note(sk, EDU_CC_UNDO, cwnd, ssthresh);
-		return;
+		return true;
 	}
 	if (es->ca_state == EDU_CA_RECOVERY) {
 		bool partial = edu_before(es->snd_una, es->high_seq);
@@ -409,12 +415,19 @@ void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 		if (partial && !(ca->flags & EDU_CA_FLAG_RENO_RECOVERY)) {
 			/*
 			 * RFC 6582 3.2 step 5: retransmit the next hole,
-			 * deflate cwnd by what was acknowledged, add one.
+			 * deflate cwnd by what was acknowledged, add one,
+			 * and reset the retransmit timer on the first
+			 * partial ACK only (the "Impatient" variant of RFC
+			 * 6582 4): a window with many losses, which would
+			 * take one round trip per hole, ends in a timeout
+			 * and slow start instead of crawling on for
+			 * seconds while the competing flows take the link.
 			 */
 			edu_retransmit_head(sk, EDU_RTX_PARTIAL_ACK);
 			es->snd_cwnd = es->snd_cwnd > s.acked_segs ?
 				       es->snd_cwnd - s.acked_segs + 1 : 1;
-			edu_arm_rtx(sk);
+			rearm = !es->partial_acked;
+			es->partial_acked = true;
 			reason = EDU_CC_RECOVERY;
 		} else {
 			/* Full ACK (RFC 6582 step 3) or Reno: deflate. */
@@ -437,6 +450,7 @@ void edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 			reason = EDU_CC_SS_EXIT;
 	}
 	edu_cong_note(sk, reason, cwnd, ssthresh);
+	return rearm;
 }
 
 /* The retransmission timer fired (RFC 5681 3.1, RFC 6582 4). */
@@ -444,18 +458,32 @@ void edu_cong_on_rto(struct sock *sk)
 {
 	struct edu_sock *es = edu_sk(sk);
 	u32 cwnd = es->snd_cwnd, ssthresh = es->snd_ssthresh;
+	bool backoff = es->ca_state == EDU_CA_LOSS && es->retransmits > 1;
+	bool in_recovery = es->ca_state == EDU_CA_RECOVERY &&
+			   edu_before(es->snd_una, es->high_seq);
 
 	/*
 	 * RFC 5681 3.1: ssthresh falls once per loss, not again when the
-	 * same segment times out twice (backoff); cwnd is 1 either way.
+	 * same segment times out twice (backoff), nor when the timer ends
+	 * the fast recovery of the window whose loss already lowered it
+	 * (Linux's tcp_enter_loss() decides the same): there it stays at
+	 * most eq. 4 of the flight now, and the algorithm's ssthresh() is
+	 * not asked again, as CUBIC's would take W_max from the cwnd that
+	 * recovery inflated. cwnd is 1 either way.
 	 */
-	if (es->ca_state != EDU_CA_LOSS || es->retransmits <= 1) {
+	if (!backoff && !in_recovery) {
 		edu_cong_enter_loss(sk, EDU_LOSS_RTO);
 	} else {
+		if (in_recovery)
+			es->snd_ssthresh = min(es->snd_ssthresh,
+					       edu_reno_ssthresh(sk));
 		es->snd_cwnd = 1;
 		es->snd_cwnd_cnt = 0;
 		es->undo_possible = false;
 		es->high_seq = es->snd_max;
+		es->ca_state = EDU_CA_LOSS;
+		if (es->ca_ops->on_loss)
+			es->ca_ops->on_loss(sk, EDU_LOSS_RTO);
 	}
 	es->dupacks = 0;
 	edu_cong_note(sk, EDU_CC_RTO, cwnd, ssthresh);

@@ -380,13 +380,24 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Remove what SEG.ACK acknowledges from the send queue. Returns an RTT
- * sample in microseconds, or -1: Karn's rule (RFC 6298 3) takes samples
- * only from segments that were sent once.
+ * sample in microseconds, or -1. Karn's rule (RFC 6298 3): no sample from
+ * a segment that was sent more than once. Nor from one sent once before
+ * a retransmission that this ACK also covers: it waited at the receiver
+ * for the hole to be filled, and its "RTT" is the length of the loss
+ * recovery, not of the path (seconds where the path takes milliseconds;
+ * srtt, and with it the RTO, would grow without bound). A segment sent
+ * once after every retransmission the ACK covers gives a true sample
+ * (Linux gets these from timestamps, RFC 7323 4; cb->when is the time of
+ * the latest transmission for that reason), so that after a timeout the
+ * backed-off RTO returns to SRTT + 4 RTTVAR as soon as new data is
+ * acknowledged, not only once nothing retransmitted is left in flight.
  */
 static long edu_clean_acked(struct sock *sk, u32 ack)
 {
 	struct edu_sock *es = edu_sk(sk);
 	u32 now = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	bool retransmitted = false;
+	u32 rtx_when = 0;
 	long rtt = -1;
 	struct sk_buff *skb;
 
@@ -404,8 +415,16 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			}
 			break;
 		}
-		if (cb->tx_count == 1)
+		if (cb->tx_count > 1 &&
+		    (!retransmitted || (s32)(cb->when - rtx_when) > 0)) {
+			rtx_when = cb->when;
+			retransmitted = true;
+		}
+		if (cb->tx_count == 1 &&
+		    (!retransmitted || (s32)(cb->when - rtx_when) > 0))
 			rtt = (s32)(now - cb->when);
+		else
+			rtt = -1;
 		if (skb == es->send_head)
 			es->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
@@ -435,7 +454,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	u32 ack = cb->ack_seq, prior_una = es->snd_una;
 	u32 nwin = (u32)cb->window << es->snd_wscale;
-	bool win_changed = false;
+	bool win_changed = false, rearm;
 	long rtt = -1;
 
 	if (edu_after(ack, es->snd_max)) {
@@ -479,11 +498,11 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 		es->probes_out = 0;
 		if (rtt >= 0)
 			edu_rtt_sample(sk, rtt);
-		edu_cong_on_new_ack(sk, prior_una, rtt);
+		rearm = edu_cong_on_new_ack(sk, prior_una, rtt);
 		/* RFC 6298 5.2 and 5.3 */
 		if (es->snd_una == es->snd_max)
 			edu_stop_rtx(sk);
-		else
+		else if (rearm)
 			edu_arm_rtx(sk);
 		sk->sk_write_space(sk);
 	}

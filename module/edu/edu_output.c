@@ -650,9 +650,9 @@ static void edu_send_one(struct sock *sk, struct sk_buff *skb)
 		/* Going back after a timeout: this is a retransmission. */
 		es->total_retrans++;
 		EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
-	} else {
-		cb->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 	}
+	/* The latest transmission: what RTT samples are judged by. */
+	cb->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 	if (cb->tx_count < 255)
 		cb->tx_count++;
 	if (cb->tx_count > 1)
@@ -776,6 +776,7 @@ void edu_retransmit_head(struct sock *sk, enum edu_rtx_kind why)
 		return;
 	if (EDU_SKB_CB(skb)->tx_count < 255)
 		EDU_SKB_CB(skb)->tx_count++;
+	EDU_SKB_CB(skb)->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
 	es->total_retrans++;
 	EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
 	trace_edu_retransmit(sk, why, EDU_SKB_CB(skb)->seq,
