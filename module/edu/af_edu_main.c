@@ -264,6 +264,13 @@ static int edu_do_connect(struct sock *sk, struct sockaddr_edu *usin)
 	es->snd_max = es->iss;
 	es->write_seq = es->iss;
 	es->high_seq = es->iss;
+	/*
+	 * The algorithm was set up when the socket was made, before there
+	 * was a sequence number: HyStart and Vegas count round trips in
+	 * sequence space, so their first round starts here (Linux, too,
+	 * initializes congestion control only when the transfer starts).
+	 */
+	edu_cong_init(sk);
 	es->rcv_nxt = 0;
 	atomic_set(&inet->inet_id, get_random_u16());
 	edu_set_state(sk, EDU_SYN_SENT);

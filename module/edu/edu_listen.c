@@ -200,7 +200,6 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 		sock_set_flag(child, SOCK_KEEPOPEN);
 	ces->nodelay = les->nodelay;
 	ces->user_mss = les->user_mss;
-	edu_cong_copy(child, sk);
 
 	cinet->inet_rcv_saddr = iph->daddr;
 	cinet->inet_saddr = iph->daddr;
@@ -227,6 +226,8 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 	ces->write_seq = iss;
 	ces->high_seq = iss;
 	ces->snd_wl2 = iss;
+	/* After the ISS: see edu_do_connect() for why. */
+	edu_cong_copy(child, sk);
 	ces->rcv_tstamp = jiffies;
 	edu_set_state(child, EDU_SYN_RECV);
 	/* The caller's reference: aborting the child must not free it yet. */
