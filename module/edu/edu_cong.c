@@ -438,13 +438,24 @@ bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 			reason = EDU_CC_RECOVERY_EXIT;
 		}
 	} else {
-		if (es->ca_state == EDU_CA_LOSS &&
-		    !edu_before(es->snd_una, es->high_seq))
-			es->ca_state = EDU_CA_OPEN;
+		u32 acked = s.acked_segs;
+
+		/*
+		 * After a timeout the receiver may hold, out of order, much
+		 * of what was sent before it: one ACK for a resent hole then
+		 * covers far more than was in flight since. Byte counting
+		 * (RFC 3465 2.3) grows cwnd by at most L = 2 segments per
+		 * ACK; without that limit such an ACK would add dozens.
+		 */
+		if (es->ca_state == EDU_CA_LOSS) {
+			acked = min_t(u32, acked, 2);
+			if (!edu_before(es->snd_una, es->high_seq))
+				es->ca_state = EDU_CA_OPEN;
+		}
 		reason = edu_in_slow_start(es) ? EDU_CC_SLOW_START :
 			 EDU_CC_CONG_AVOID;
 		if (edu_cwnd_limited(es, s.in_flight))
-			ca->cong_avoid(sk, s.acked_segs);
+			ca->cong_avoid(sk, acked);
 		/* The algorithm ended slow start itself (HyStart, Vegas). */
 		if (es->snd_ssthresh != ssthresh)
 			reason = EDU_CC_SS_EXIT;
