@@ -15,7 +15,12 @@
  *               connection from /proc/meminfo Slab, both ends counted).
  * Every mode also reports system CPU time per GB moved, from /proc/stat.
  * -C names the congestion control of the client's sockets (EDU_CONGESTION
- * or TCP_CONGESTION); with -j, a stream reports each flow's Mbit/s too.
+ * or TCP_CONGESTION); with -j, a stream reports each flow's Mbit/s too:
+ * flow_mbit, all its bytes over the whole run, and acked_mbit, what the
+ * peer had acknowledged when its SECS were over (SIOCOUTQ), over those
+ * SECS. Only acked_mbit compares flows fairly: the whole run includes
+ * the draining of each flow's send buffer after SECS, alone on the link
+ * once the other flow has finished.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,11 +36,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/edu.h>
+#include <linux/sockios.h>
 
 #define HELLO_MAGIC	0x45445550u	/* "EDUP" */
 #define BUF_SIZE	(128 * 1024)
@@ -332,6 +339,7 @@ struct flow {
 	double *lat;		/* rr: per-transaction latency, us */
 	size_t nlat, maxlat;
 	double t_end;
+	double acked_mbit;	/* stream: acknowledged within SECS */
 };
 
 static void *stream_flow(void *arg)
@@ -339,13 +347,23 @@ static void *stream_flow(void *arg)
 	struct flow *fl = arg;
 	char *buf = calloc(1, size);
 	int fd = dial(M_STREAM, size);
-	double end = now() + secs;
+	double t0 = now(), end = t0 + secs, t;
+	uint64_t written = 0;
+	int outq;
 
 	if (!buf)
 		die("calloc");
-	while (now() < end)
+	while ((t = now()) < end) {
 		if (write_full(fd, buf, size))
 			die("write");
+		written += size;
+	}
+	/* What is not in the send queue any more was acknowledged. */
+	if (ioctl(fd, SIOCOUTQ, &outq))
+		die("SIOCOUTQ");
+	t = now();
+	if ((uint64_t)outq < written)
+		fl->acked_mbit = (written - outq) * 8 / (t - t0) / 1e6;
 	shutdown(fd, SHUT_WR);
 	if (read_full(fd, &fl->bytes, sizeof(fl->bytes)))
 		die("stream: no byte count from the server");
@@ -502,6 +520,9 @@ static int client(void)
 		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
 		for (i = 0; i < flows; i++)
 			printf("%s%.2f", i ? ", " : "", fl[i].bytes * 8 / (t1 - t0) / 1e6);
+		printf("], \"acked_mbit\": [");
+		for (i = 0; i < flows; i++)
+			printf("%s%.3f", i ? ", " : "", fl[i].acked_mbit);
 		printf("]}\n");
 	} else if (mode == M_STREAM) {
 		printf("%s stream: %d flow(s), %.2f s, %llu bytes, %.1f Mbit/s, sys CPU %.2f s/GB\n",
