@@ -607,7 +607,8 @@ void edu_cong_get_info(struct sock *sk, union edu_cc_info *info);
 int edu_cong_register_builtin(void);
 void edu_cong_unregister_builtin(void);
 void edu_cong_init(struct sock *sk);
-bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us);
+bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, u32 prior_nxt,
+			 long rtt_us);
 void edu_cong_on_dupack(struct sock *sk);
 void edu_cong_on_rto(struct sock *sk);
 

@@ -384,11 +384,12 @@ void edu_cong_on_dupack(struct sock *sk)
 }
 
 /*
- * An ACK advanced SND.UNA from @prior_una. Returns whether the caller
- * restarts the retransmission timer (RFC 6298 5.3): not on the second
- * and later partial ACKs of a recovery (below).
+ * An ACK advanced SND.UNA from @prior_una (SND.NXT was @prior_nxt).
+ * Returns whether the caller restarts the retransmission timer (RFC 6298
+ * 5.3): not on the second and later partial ACKs of a recovery (below).
  */
-bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
+bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, u32 prior_nxt,
+			 long rtt_us)
 {
 	struct edu_sock *es = edu_sk(sk);
 	const struct edu_congestion_ops *ca = es->ca_ops;
@@ -443,12 +444,17 @@ bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, long rtt_us)
 		/*
 		 * After a timeout the receiver may hold, out of order, much
 		 * of what was sent before it: one ACK for a resent hole then
-		 * covers far more than was in flight since. Byte counting
-		 * (RFC 3465 2.3) grows cwnd by at most L = 2 segments per
-		 * ACK; without that limit such an ACK would add dozens.
+		 * covers far more than went out since. Only what this ACK
+		 * acknowledges of the resent data, below the SND.NXT of the
+		 * go-back, counts for growth (RFC 5681 3.1 grows cwnd by
+		 * what the ACKs say has left the network; RFC 3465 2.3 warns
+		 * of exactly this burst); the rest would add dozens at once.
 		 */
 		if (es->ca_state == EDU_CA_LOSS) {
-			acked = min_t(u32, acked, 2);
+			u32 sent = edu_before(prior_nxt, es->snd_una) ?
+				   prior_nxt : es->snd_una;
+
+			acked = DIV_ROUND_UP(sent - prior_una, es->mss);
 			if (!edu_before(es->snd_una, es->high_seq))
 				es->ca_state = EDU_CA_OPEN;
 		}

@@ -452,7 +452,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 {
 	struct edu_sock *es = edu_sk(sk);
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
-	u32 ack = cb->ack_seq, prior_una = es->snd_una;
+	u32 ack = cb->ack_seq, prior_una = es->snd_una, prior_nxt = es->snd_nxt;
 	u32 nwin = (u32)cb->window << es->snd_wscale;
 	bool win_changed = false, rearm;
 	long rtt = -1;
@@ -498,7 +498,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 		es->probes_out = 0;
 		if (rtt >= 0)
 			edu_rtt_sample(sk, rtt);
-		rearm = edu_cong_on_new_ack(sk, prior_una, rtt);
+		rearm = edu_cong_on_new_ack(sk, prior_una, prior_nxt, rtt);
 		/* RFC 6298 5.2 and 5.3 */
 		if (es->snd_una == es->snd_max)
 			edu_stop_rtx(sk);
