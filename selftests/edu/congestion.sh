@@ -153,7 +153,12 @@ $CHECK westwood "$WORK/westwood.trace" "$QUEUE_KBIT" 0.35
 ktap_result $? "westwood: ssthresh = BWE * RTTmin, BWE within 35% of the link rate"
 
 # ---- 9: fairness ---------------------------------------------------------
-link_set 0 100 "$QUEUE_KBIT"
+# The 30-packet FIFO of the Westwood+ check (185 ms, 9 times the path's
+# RTT), not the 100-packet one: two flows converge by their loss cycles,
+# and with 615 ms or more of queue a loss-based flow at 2 Mbit/s sees
+# only one or two of them in 30 s, so the index would measure the first
+# slow start's overshoot and any early timeout, not the sharing.
+link_set 0 30 "$QUEUE_KBIT"
 fair_ok=0
 [ "$FAIR_SECS" -gt 0 ] || fair_ok=4
 for ca in newreno cubic vegas westwood; do
