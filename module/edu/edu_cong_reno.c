@@ -14,10 +14,18 @@
 #include <linux/module.h>
 #include "edu.h"
 
-/* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS) */
+/*
+ * RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS). Right
+ * after a recovery, cwnd has deflated below what is still in flight
+ * (RFC 6582 3.2 step 3); a loss detected then must not raise the window:
+ * half of cwnd when that is less (Linux's tcp_reno_ssthresh() always
+ * halves cwnd).
+ */
 u32 edu_reno_ssthresh(struct sock *sk)
 {
-	return max_t(u32, edu_cong_flight_segs(edu_sk(sk)) / 2, 2);
+	struct edu_sock *es = edu_sk(sk);
+
+	return max_t(u32, min(edu_cong_flight_segs(es), es->snd_cwnd) / 2, 2);
 }
 EXPORT_SYMBOL_GPL(edu_reno_ssthresh);
 

@@ -159,12 +159,14 @@ def check_fast_retransmits(ev, holds, what):
 def check_newreno_halves(ev):
     """
     On the third duplicate ACK NewReno sets ssthresh = max(FlightSize / 2, 2)
-    (RFC 5681 eq. 4) and cwnd = ssthresh + 3. Exact for every fast
-    retransmit; and, as the flow is cwnd-limited, ssthresh is about half
-    the cwnd before (within 2 segments + 10%).
+    (RFC 5681 eq. 4), of cwnd when less (just after a recovery the flight
+    can exceed the deflated cwnd), and cwnd = ssthresh + 3. Exact for
+    every fast retransmit; and, as the flow is cwnd-limited, ssthresh is
+    about half the cwnd before (within 2 segments + 10%).
     """
     def holds(prev, e):
-        exact = e.ssthresh == max(e.in_flight // 2, 2) and e.cwnd == e.ssthresh + 3
+        half = min(e.in_flight, prev.cwnd) // 2
+        exact = e.ssthresh == max(half, 2) and e.cwnd == e.ssthresh + 3
         near = abs(e.ssthresh - prev.cwnd / 2) <= 2 + 0.1 * prev.cwnd
         return exact and near
 
