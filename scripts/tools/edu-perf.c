@@ -8,7 +8,9 @@
  *   edu-perf client -H ADDR [-f edu|tcp] [-p PORT] [-m MODE] [-t SECS]
  *                   [-s SIZE] [-P FLOWS] [-n CONNS] [-C ALGO] [-j]
  *
- * MODE: stream (bulk, SIZE-byte writes, FLOWS in parallel; Mbit/s),
+ * MODE: stream (bulk, SIZE-byte writes, FLOWS in parallel; Mbit/s as
+ *               the receivers saw it during the SECS the client sent,
+ *               summed over the flows, as iperf3 reports it),
  *       rr     (SIZE-byte request and response; transactions/s, p50/p99 us),
  *       crr    (connect, SIZE-byte request/response, close; connections/s),
  *       idle   (open CONNS connections and hold them; kernel memory per
@@ -53,7 +55,20 @@ struct hello {
 	uint32_t magic;
 	uint32_t mode;
 	uint32_t size;
-	uint32_t pad;
+	uint32_t msecs;		/* stream: how long the client sends */
+};
+
+/*
+ * What the receiver of a stream saw. Throughput is measured as iperf3
+ * measures it (sum_received): the bytes the receiver read from the start
+ * of the test (the hello) until the sender's clock stopped, over that
+ * time. The bytes still queued in the buffers then are read but do not
+ * count, nor does the time to drain them or to connect.
+ */
+struct stream_result {
+	uint64_t bytes;		/* read within the test's time */
+	uint64_t rx_ns;		/* that time, at the receiver */
+	uint64_t total;		/* read until the end of the stream */
 };
 
 static int use_edu = 1;
@@ -153,59 +168,143 @@ static int write_full(int fd, const void *buf, size_t len)
 }
 
 /*
- * ---- server: a thread per busy connection; idle ones share one epoll
- * thread, so that their cost is the kernel's socket and nothing else ----
+ * ---- server: one epoll thread reads every new connection's hello and
+ * serves the idle ones; a busy connection gets a thread of its own. The
+ * accept loop never waits for a hello, so a connection whose hello is
+ * lost and resent does not hold up the ones behind it ----
  */
 
-static int idle_epfd;
+static int conn_epfd;
+
+/* What the epoll thread knows of a connection, by descriptor. */
+struct conn_state {
+	struct hello h;
+	uint32_t got;		/* bytes of the hello read so far */
+	uint32_t idle;		/* the hello said M_IDLE */
+};
+
+static struct conn_state *conns;
+static int max_fds;
+static pthread_attr_t conn_attr;	/* detached, small stacks */
+
+struct busy_conn {
+	int fd;
+	struct hello h;
+	double t_hello;
+};
 
 static void *serve_conn(void *arg)
 {
-	int fd = (int)(intptr_t)arg;
+	struct busy_conn *bc = arg;
 	char *buf = malloc(BUF_SIZE);
-	struct hello h;
-	uint64_t total = 0;
+	struct stream_result res = { 0, 0, 0 };
+	double end = bc->t_hello + bc->h.msecs / 1e3, t = 0;
+	int fd = bc->fd;
 	ssize_t n;
 
-	if (!buf || read_full(fd, &h, sizeof(h)) || h.magic != HELLO_MAGIC)
+	if (!buf)
 		goto out;
-	switch (h.mode) {
+	switch (bc->h.mode) {
 	case M_STREAM:
-		while ((n = read(fd, buf, BUF_SIZE)) > 0)
-			total += n;
-		write_full(fd, &total, sizeof(total));
+		while ((n = read(fd, buf, BUF_SIZE)) > 0) {
+			res.total += n;
+			if (t >= end)
+				continue;
+			t = now();
+			if (t < end)
+				res.bytes += n;
+		}
+		/* Over the test's time, or less if the stream ended sooner. */
+		res.rx_ns = ((t < end ? now() : end) - bc->t_hello) * 1e9;
+		write_full(fd, &res, sizeof(res));
 		break;
 	case M_RR:
 	case M_CRR:
-		if (h.size > BUF_SIZE)
+		if (bc->h.size > BUF_SIZE)
 			break;
 		set_nodelay(fd);
-		while (!read_full(fd, buf, h.size))
-			if (write_full(fd, buf, h.size))
+		while (!read_full(fd, buf, bc->h.size))
+			if (write_full(fd, buf, bc->h.size))
 				break;
 		break;
 	}
 out:
 	free(buf);
+	free(bc);
 	close(fd);
 	return NULL;
 }
 
-/* Idle connections: close each when its client does. */
-static void *serve_idle(void *arg)
+static void conn_close(int fd)
+{
+	epoll_ctl(conn_epfd, EPOLL_CTL_DEL, fd, NULL);
+	memset(&conns[fd], 0, sizeof(conns[fd]));
+	close(fd);
+}
+
+/* Readable: more of the hello, or an idle connection's byte to echo. */
+static void conn_event(int fd)
+{
+	struct conn_state *cs = &conns[fd];
+	struct busy_conn *bc;
+	pthread_t t;
+	ssize_t n;
+	char c;
+
+	if (cs->idle) {
+		/* Echo the byte (the client checks each connection works). */
+		n = recv(fd, &c, 1, MSG_DONTWAIT);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0 || write(fd, &c, 1) != 1)
+			conn_close(fd);
+		return;
+	}
+	n = recv(fd, (char *)&cs->h + cs->got, sizeof(cs->h) - cs->got,
+		 MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		conn_close(fd);
+		return;
+	}
+	cs->got += n;
+	if (cs->got < sizeof(cs->h))
+		return;
+	if (cs->h.magic != HELLO_MAGIC) {
+		conn_close(fd);
+		return;
+	}
+	if (cs->h.mode == M_IDLE) {
+		cs->idle = 1;
+		return;
+	}
+	epoll_ctl(conn_epfd, EPOLL_CTL_DEL, fd, NULL);
+	bc = malloc(sizeof(*bc));
+	if (!bc) {
+		conn_close(fd);
+		return;
+	}
+	bc->fd = fd;
+	bc->h = cs->h;
+	bc->t_hello = now();
+	memset(cs, 0, sizeof(*cs));
+	if (pthread_create(&t, &conn_attr, serve_conn, bc)) {
+		free(bc);
+		close(fd);
+	}
+}
+
+static void *serve_events(void *arg)
 {
 	struct epoll_event ev[64];
-	char c;
 	int n, i;
 
 	(void)arg;
 	for (;;) {
-		n = epoll_wait(idle_epfd, ev, 64, -1);
-		/* A byte is echoed (the client checks each connection works). */
+		n = epoll_wait(conn_epfd, ev, 64, -1);
 		for (i = 0; i < n; i++)
-			if (read(ev[i].data.fd, &c, 1) <= 0 ||
-			    write(ev[i].data.fd, &c, 1) != 1)
-				close(ev[i].data.fd);
+			conn_event(ev[i].data.fd);
 	}
 	return NULL;
 }
@@ -215,25 +314,30 @@ static int server(void)
 	struct sockaddr_in sa;
 	socklen_t len = make_addr(&sa, NULL);
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP };
+	struct rlimit rl;
 	int one = 1, lfd, fd;
-	pthread_attr_t attr;
-	struct hello h;
 	pthread_t t;
 
 	signal(SIGPIPE, SIG_IGN);
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		die("getrlimit");
+	max_fds = rl.rlim_cur;
+	conns = calloc(max_fds, sizeof(*conns));
+	if (!conns)
+		die("calloc");
 	lfd = socket(family(), SOCK_STREAM, 0);
 	if (lfd < 0)
 		die("socket");
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(lfd, (struct sockaddr *)&sa, len) || listen(lfd, 4096))
 		die("bind/listen");
-	idle_epfd = epoll_create1(0);
-	if (idle_epfd < 0)
+	conn_epfd = epoll_create1(0);
+	if (conn_epfd < 0)
 		die("epoll_create1");
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 256 * 1024);
-	if (pthread_create(&t, &attr, serve_idle, NULL))
+	pthread_attr_init(&conn_attr);
+	pthread_attr_setdetachstate(&conn_attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&conn_attr, 256 * 1024);
+	if (pthread_create(&t, &conn_attr, serve_events, NULL))
 		die("pthread_create");
 	for (;;) {
 		fd = accept(lfd, NULL, NULL);
@@ -242,17 +346,12 @@ static int server(void)
 				continue;
 			die("accept");
 		}
-		/* The hello arrives with the connection; peek at its mode. */
-		if (recv(fd, &h, sizeof(h), MSG_PEEK | MSG_WAITALL) == sizeof(h) &&
-		    h.magic == HELLO_MAGIC && h.mode == M_IDLE) {
-			if (read_full(fd, &h, sizeof(h)))
-				close(fd);
-			ev.data.fd = fd;
-			if (epoll_ctl(idle_epfd, EPOLL_CTL_ADD, fd, &ev))
-				close(fd);
+		if (fd >= max_fds) {
+			close(fd);
 			continue;
 		}
-		if (pthread_create(&t, &attr, serve_conn, (void *)(intptr_t)fd))
+		ev.data.fd = fd;
+		if (epoll_ctl(conn_epfd, EPOLL_CTL_ADD, fd, &ev))
 			close(fd);
 	}
 	return 0;
@@ -262,30 +361,48 @@ static int server(void)
 
 static void set_congestion(int fd);
 
-static int dial(int m, int sz)
+/*
+ * Connect and send the hello; -errno on failure. The server may still be
+ * starting: a refused connect is retried for 10 s.
+ */
+static int try_dial(int m, int sz)
 {
-	struct hello h = { HELLO_MAGIC, m, sz, 0 };
+	struct hello h = { HELLO_MAGIC, m, sz, secs * 1e3 };
 	struct sockaddr_in sa;
 	socklen_t len = make_addr(&sa, host);
-	int fd, tries;
+	int fd, tries, err;
 
-	/* The server may still be starting: retry a refused connect for 10 s. */
 	for (tries = 0;; tries++) {
 		fd = socket(family(), SOCK_STREAM, 0);
 		if (fd < 0)
-			die("socket");
+			return -errno;
 		set_congestion(fd);
 		if (!connect(fd, (struct sockaddr *)&sa, len))
 			break;
-		if (errno != ECONNREFUSED || tries == 100)
-			die("connect");
+		err = errno;
 		close(fd);
+		if (err != ECONNREFUSED || tries == 100)
+			return -err;
 		usleep(100000);
 	}
 	if (m != M_STREAM)
 		set_nodelay(fd);
-	if (write_full(fd, &h, sizeof(h)))
-		die("hello");
+	if (write_full(fd, &h, sizeof(h))) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static int dial(int m, int sz)
+{
+	int fd = try_dial(m, sz);
+
+	if (fd < 0) {
+		errno = -fd;
+		die("connect");
+	}
 	return fd;
 }
 
@@ -334,7 +451,8 @@ static long slab_kb(void)
 
 struct flow {
 	pthread_t thread;
-	uint64_t bytes;		/* acknowledged by the server */
+	uint64_t bytes;		/* stream: read by the server */
+	double rate;		/* Mbit/s; a stream's as its receiver saw it */
 	uint64_t trans;
 	double *lat;		/* rr: per-transaction latency, us */
 	size_t nlat, maxlat;
@@ -348,6 +466,7 @@ static void *stream_flow(void *arg)
 	char *buf = calloc(1, size);
 	int fd = dial(M_STREAM, size);
 	double t0 = now(), end = t0 + secs, t;
+	struct stream_result res;
 	uint64_t written = 0;
 	int outq;
 
@@ -365,8 +484,10 @@ static void *stream_flow(void *arg)
 	if ((uint64_t)outq < written)
 		fl->acked_mbit = (written - outq) * 8 / (t - t0) / 1e6;
 	shutdown(fd, SHUT_WR);
-	if (read_full(fd, &fl->bytes, sizeof(fl->bytes)))
+	if (read_full(fd, &res, sizeof(res)))
 		die("stream: no byte count from the server");
+	fl->bytes = res.total;
+	fl->rate = res.rx_ns ? res.bytes * 8 / (res.rx_ns / 1e9) / 1e6 : 0;
 	fl->t_end = now();
 	close(fd);
 	free(buf);
@@ -429,18 +550,28 @@ static int idle_run(void)
 	if (!fds)
 		die("calloc");
 	before = slab_kb();
-	for (i = 0; i < nconns; i++)
-		fds[i] = dial(M_IDLE, 0);
+	for (i = 0; i < nconns; i++) {
+		fds[i] = try_dial(M_IDLE, 0);
+		if (fds[i] < 0) {
+			fprintf(stderr, "idle: connection %d: connect: %s\n",
+				i, strerror(-fds[i]));
+			errs++;
+		}
+	}
 	sleep(2);	/* let every handshake and its ACK settle */
 	after = slab_kb();
 	for (i = 0; i < nconns; i++)
-		if (write_full(fds[i], &c, 1))
+		if (fds[i] >= 0 && write_full(fds[i], &c, 1)) {
+			fprintf(stderr, "idle: connection %d: write: %m\n", i);
 			errs++;
+		}
 	for (i = 0; i < nconns; i++)
-		if (read_full(fds[i], &c, 1))
+		if (fds[i] >= 0 && read_full(fds[i], &c, 1)) {
+			fprintf(stderr, "idle: connection %d: read: %m\n", i);
 			errs++;
+		}
 	for (i = 0; i < nconns; i++)
-		if (close(fds[i]))
+		if (fds[i] >= 0 && close(fds[i]))
 			errs++;
 	free(fds);
 	if (json)
@@ -469,7 +600,7 @@ static void raise_nofile(void)
 static int client(void)
 {
 	struct flow *fl = calloc(flows, sizeof(*fl));
-	double t0, t1, cpu0, cpu1, gb, p50 = 0, p99 = 0, *all;
+	double t0, t1, cpu0, cpu1, gb, p50 = 0, p99 = 0, *all, mbit = 0;
 	uint64_t bytes = 0, trans = 0;
 	size_t nall = 0, k;
 	int i;
@@ -494,6 +625,12 @@ static int client(void)
 	t1 = now();
 	cpu1 = sys_cpu();
 	gb = bytes / 1e9;
+	/* A stream: the sum of the rates the receivers saw (iperf3's sum). */
+	for (i = 0; i < flows; i++) {
+		if (mode != M_STREAM)
+			fl[i].rate = fl[i].bytes * 8 / (t1 - t0) / 1e6;
+		mbit += fl[i].rate;
+	}
 
 	if (nall) {
 		all = malloc(nall * sizeof(double));
@@ -516,10 +653,10 @@ static int client(void)
 		       use_edu ? "edu" : "tcp",
 		       mode == M_STREAM ? "stream" : mode == M_RR ? "rr" : "crr",
 		       flows, size, t1 - t0, (unsigned long long)bytes,
-		       bytes * 8 / (t1 - t0) / 1e6, trans / (t1 - t0), p50, p99,
+		       mbit, trans / (t1 - t0), p50, p99,
 		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
 		for (i = 0; i < flows; i++)
-			printf("%s%.2f", i ? ", " : "", fl[i].bytes * 8 / (t1 - t0) / 1e6);
+			printf("%s%.2f", i ? ", " : "", fl[i].rate);
 		printf("], \"acked_mbit\": [");
 		for (i = 0; i < flows; i++)
 			printf("%s%.3f", i ? ", " : "", fl[i].acked_mbit);
@@ -527,7 +664,7 @@ static int client(void)
 	} else if (mode == M_STREAM) {
 		printf("%s stream: %d flow(s), %.2f s, %llu bytes, %.1f Mbit/s, sys CPU %.2f s/GB\n",
 		       use_edu ? "edu" : "tcp", flows, t1 - t0,
-		       (unsigned long long)bytes, bytes * 8 / (t1 - t0) / 1e6,
+		       (unsigned long long)bytes, mbit,
 		       gb > 0 ? (cpu1 - cpu0) / gb : 0);
 	} else {
 		printf("%s %s: %d flow(s), size %d, %.1f transactions/s, p50 %.1f us, p99 %.1f us\n",
