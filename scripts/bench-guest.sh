@@ -12,6 +12,10 @@
 #   IDLE_CONNS   idle established connections for the memory figure (0: none)
 #   EDU_KO       the af_edu.ko to measure (to compare two builds)
 #   BENCH_OFFLOAD=0 skips the stream with edunic's GSO on and off
+#   BENCH_ONLY   run only these sections (space-separated): paths (AF_EDU
+#                against TCP on BENCH_PATHS), idle, iperf (edu-perf's TCP
+#                figure against iperf3's), offload, congestion
+#   CHECK_RUNS   pairs of runs for the iperf3 cross-check (5)
 set -uo pipefail
 TOP=${AF_EDU_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$TOP/scripts/lib/twohosts.sh"
@@ -70,6 +74,11 @@ bench_congestion() {
 		echo " \"kernel\": \"$(uname -r)\"}"
 	} > /vmout/bench-cong.json
 }
+# Is section $1 to be run (BENCH_ONLY unset: all of them)?
+want() {
+	[ -z "${BENCH_ONLY:-}" ] || [[ " $BENCH_ONLY " == *" $1 "* ]]
+}
+
 # BENCH_ONLY=congestion scripts/vm-run -- scripts/bench-guest.sh: this part alone.
 if [ "${BENCH_ONLY:-}" = congestion ]; then
 	bench_congestion
@@ -122,6 +131,33 @@ iperf_pps() {	# path run
 	record section=iperf3 path="$1" fam=udp mode=pps64 run="$2" pps="${pps:-0}"
 }
 
+# ---- edu-perf's kernel TCP stream against iperf3's: the same path, the
+# same length, 128 KiB writes for both, both measured at the receiver,
+# run back to back in pairs whose order alternates, so that the load of
+# a shared machine falls on both alike ----
+check_pair() {	# path pair
+	local port=$((5101 + RANDOM % 90)) mbit srv out tool
+	for tool in $([ $(($2 % 2)) = 1 ] && echo "iperf3 edu-perf" || echo "edu-perf iperf3"); do
+		if [ $tool = iperf3 ]; then
+			ip netns exec "$SRV_NS" iperf3 -s -D -1 -p $port >/dev/null
+			sleep 0.5
+			mbit=$(ip netns exec $H1 iperf3 -c "$DST" -p $port -t "$SECS" -l 128K -J |
+				python3 -c 'import json,sys; print(round(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e6, 2))')
+		else
+			ip netns exec "$SRV_NS" "$PERF" server -f tcp -p $port &
+			srv=$!
+			sleep 0.5
+			out=$(ip netns exec $H1 "$PERF" client -f tcp -H "$DST" -p $port \
+				-m stream -s 131072 -t "$SECS" -j)
+			kill $srv 2>/dev/null
+			wait $srv 2>/dev/null
+			mbit=$(echo "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mbit_s"])')
+		fi
+		record section=iperf_check path="$1" pair="$2" tool=$tool mbit_s="${mbit:-0}"
+		port=$((port + 1))
+	done
+}
+
 # ---- AF_EDU against kernel TCP, both measured by edu-perf ----
 perf_one() {	# path fam mode run
 	local port=$((5400 + RANDOM % 500)) srv out
@@ -155,6 +191,7 @@ idle_one() {	# path fam
 }
 
 [ -d /sys/module/af_edu ] || insmod "$EDU_KO" || exit 1
+want paths || BENCH_PATHS=""
 for path in $BENCH_PATHS; do
 	path_up "$path" || { echo "bench: cannot set up $path" >&2; exit 1; }
 	for run in $(seq "$RUNS"); do
@@ -171,7 +208,7 @@ done
 
 # Each family gets fresh namespaces: what one left closing does not slow
 # the other.
-if [ "${IDLE_CONNS}" -gt 0 ]; then
+if [ "${IDLE_CONNS}" -gt 0 ] && want idle; then
 	for fam in tcp edu; do
 		path_up "${BENCH_IDLE_PATH:-edunic}" || exit 1
 		idle_one "${BENCH_IDLE_PATH:-edunic}" $fam
@@ -181,7 +218,17 @@ fi
 
 # ---- the offload at work: AF_EDU's bulk stream over edunic with the
 # sender's GSO on and off (ethtool -K e1 gso), kernel TCP alongside ----
-if [ "${BENCH_OFFLOAD:-1}" = 1 ]; then
+if want iperf; then
+	for path in ${CHECK_PATHS:-edunic veth lo}; do
+		path_up "$path" || exit 1
+		for pair in $(seq "${CHECK_RUNS:-5}"); do
+			check_pair "$path" "$pair"
+		done
+		twohosts_down
+	done
+fi
+
+if [ "${BENCH_OFFLOAD:-1}" = 1 ] && want offload; then
 	for gso in on off; do
 		path_up edunic || exit 1
 		ip netns exec $H1 ethtool -K e1 gso $gso
@@ -198,6 +245,6 @@ python3 "$TOP/scripts/bench-report.py" "$RECORDS" /vmout/bench.json \
 	"kernel=$(uname -r)" "runs=$RUNS" "seconds=$SECS"
 
 # ---- congestion control, algorithm by algorithm ----
-if [ "${BENCH_CONGESTION:-1}" = 1 ]; then
+if [ "${BENCH_CONGESTION:-1}" = 1 ] && want congestion; then
 	bench_congestion
 fi
