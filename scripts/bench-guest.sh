@@ -216,8 +216,6 @@ if [ "${IDLE_CONNS}" -gt 0 ] && want idle; then
 	done
 fi
 
-# ---- the offload at work: AF_EDU's bulk stream over edunic with the
-# sender's GSO on and off (ethtool -K e1 gso), kernel TCP alongside ----
 if want iperf; then
 	for path in ${CHECK_PATHS:-edunic veth lo}; do
 		path_up "$path" || exit 1
@@ -228,16 +226,21 @@ if want iperf; then
 	done
 fi
 
+# ---- the offload at work: the bulk stream over edunic with the sender's
+# GSO (ethtool -K e1 gso) and the receiver's GRO (ethtool -K e2 gro) on
+# and off, kernel TCP alongside ----
 if [ "${BENCH_OFFLOAD:-1}" = 1 ] && want offload; then
-	for gso in on off; do
-		path_up edunic || exit 1
-		ip netns exec $H1 ethtool -K e1 gso $gso
-		for run in $(seq "$RUNS"); do
+	for run in $(seq "$RUNS"); do
+		for off in "on on" "on off" "off on"; do
+			set -- $off
+			path_up edunic || exit 1
+			ip netns exec $H1 ethtool -K e1 gso $1
+			ip netns exec $H2 ethtool -K e2 gro $2
 			for fam in tcp edu; do
-				SECTION="offload gso=$gso" perf_one edunic $fam stream "$run"
+				SECTION="offload gso=$1 gro=$2" perf_one edunic $fam stream "$run"
 			done
+			twohosts_down
 		done
-		twohosts_down
 	done
 fi
 

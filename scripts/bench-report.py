@@ -147,20 +147,22 @@ def main():
                 f"{v['edunic']['median'] / max(v['veth']['median'], 1):.2f}")
 
     offload = {}
-    for gso in ("on", "off"):
+    for gso, gro in (("on", "on"), ("on", "off"), ("off", "on")):
         for fam in ("edu", "tcp"):
             s = stats([r["raw"]["mbit_s"] for r in recs
                        if r.get("section") == "offload" and r.get("gso") == gso
+                       and r.get("gro", "on") == gro
                        and r["raw"].get("family") == fam and "mbit_s" in r["raw"]])
             if s:
-                offload.setdefault(gso, {})[fam] = s
+                offload.setdefault(f"gso {gso} gro {gro}", {})[fam] = s
     if offload:
         out("")
-        out("Stream over edunic, Mbit/s, with the sender's GSO on and off (ethtool -K e1 gso)")
-        for gso, v in offload.items():
+        out("Stream over edunic, Mbit/s, the sender's GSO (ethtool -K e1 gso) and "
+            "the receiver's GRO (ethtool -K e2 gro) on and off")
+        for conf, v in offload.items():
             e, t = v.get("edu"), v.get("tcp")
-            out(f"gso {gso:<4} AF_EDU {fmt(e and e['median']):>9}  "
-                f"TCP {fmt(t and t['median']):>9}  ratio "
+            out(f"{conf:<15} AF_EDU {fmt(e and e['median']):>9} +-{e['spread_pct'] if e else 0:.0f}%  "
+                f"TCP {fmt(t and t['median']):>9} +-{t['spread_pct'] if t else 0:.0f}%  ratio "
                 f"{(e['median'] / t['median']) if e and t and t['median'] else 0:.2f}")
 
     print("\n".join(lines))
