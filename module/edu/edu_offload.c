@@ -172,7 +172,7 @@ static int edu_gro_merge(struct sk_buff *p, struct sk_buff *skb)
 /*
  * Merge only what the receiver would take as one run of data: the same
  * connection (ports; IP matched the addresses), the next sequence
- * number, the same ACK and options, no SYN, RST or FIN, segments of the
+ * number, the same ACK, window and options, no SYN, RST or FIN, segments of the
  * first one's size (the last may be shorter and ends the run, as does a
  * PSH), and a checksum the device has already verified. The rules are
  * tcp_gro_receive()'s.
@@ -227,6 +227,8 @@ found:
 		NAPI_GRO_CB(p)->flush_id = 0;
 	flush |= (flags ^ th2->flags) & ~(EDU_FLAG_FIN | EDU_FLAG_PSH);
 	flush |= (__force int)(th->ack_seq ^ th2->ack_seq);
+	/* The merged segment carries one window: flush when it changes. */
+	flush |= (__force int)(th->window ^ th2->window);
 	flush |= th->doff_res ^ th2->doff_res;
 	flush |= (__force int)(th->reserved ^ th2->reserved);
 	for (i = sizeof(*th); i < thlen; i += 4)
