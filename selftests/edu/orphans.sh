@@ -82,6 +82,10 @@ orphan_case()
 	new_netns "$NS1" && new_netns "$NS2" && link_pair veth "$NS1" "$NS2" ||
 		{ ktap_result 1 "$name"; return; }
 	ip netns exec "$NS1" sysctl -qw net.edu.orphan_retries="$retries"
+	# The killed reader leaves an orphan of its own in NS2, sending its
+	# FIN over the dead link: it must not hold the module (case 3) for
+	# the two minutes of the default orphan_retries.
+	ip netns exec "$NS2" sysctl -qw net.edu.orphan_retries=2
 	timeouts0=$(edu_stat timeouts "$NS1")
 
 	strand $port $mode
@@ -138,12 +142,14 @@ rc=0
 new_netns "$NS1" && new_netns "$NS2" && link_pair veth "$NS1" "$NS2" || rc=1
 if [ $rc -eq 0 ]; then
 	ip netns exec "$NS1" sysctl -qw net.edu.orphan_retries=4
+	ip netns exec "$NS2" sysctl -qw net.edu.orphan_retries=4
 	strand 7999 rtx
 	held=$(cat /sys/module/af_edu/refcnt)
 	cleanup_netns
-	# The orphan gives up at an RTO expiry after about 6 s of
-	# retransmitting (orphan_retries 4), but that RTO may have been
-	# backed off to seconds on a busy VM before close(): allow 60 s.
+	# The orphans (the writer's in NS1, the killed reader's FIN in NS2)
+	# give up at an RTO expiry after about 6 s of retransmitting
+	# (orphan_retries 4), but that RTO may have been backed off to
+	# seconds on a busy VM before close(): allow 60 s.
 	t0=$SECONDS
 	while [ $((SECONDS - t0)) -lt 60 ]; do
 		[ "$(cat /sys/module/af_edu/refcnt)" -le "$ref0" ] && break
