@@ -57,6 +57,11 @@ load_edu || skip_all "af_edu.ko not available"
 load_edunic || skip_all "edunic.ko not available"
 new_netns $NS1 && new_netns $NS2 && link_pair edunic $NS1 $NS2 ||
 	skip_all "no edunic pair (is the iproute2 plugin installed?)"
+# The checks are about segments as they were on the wire: a receiver's
+# GRO would hand tcpdump the merged super-segment instead (its checksum
+# field holding only the pseudo-header sum, as for TCP).
+ip netns exec $NS1 ethtool -K edua gro off >/dev/null
+ip netns exec $NS2 ethtool -K edub gro off >/dev/null
 
 CAPTURES=()
 
