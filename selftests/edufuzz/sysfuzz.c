@@ -386,9 +386,14 @@ int main(int argc, char **argv)
 		ksft_exit_skip("af_edu not available: %s\n", strerror(-family));
 	if (edu_private_netns())
 		ksft_exit_skip("no private network namespace\n");
-	/* Closed connections leave TIME_WAIT soon; orphans give up soon. */
+	/*
+	 * Closed connections leave TIME_WAIT soon; orphans give up soon,
+	 * FIN_WAIT2 ones included: a peer aborted in some fuzzed state may
+	 * never send the FIN they wait fin_timeout (60 s) for.
+	 */
 	edu_sh("sysctl -qw net.edu.msl_ms=100 net.edu.retries=3 "
-	       "net.edu.syn_retries=2 net.edu.orphan_retries=2");
+	       "net.edu.syn_retries=2 net.edu.orphan_retries=2 "
+	       "net.edu.fin_timeout_ms=2000");
 	signal(SIGPIPE, SIG_IGN);
 	ksft_print_msg("seed %llu, %d threads, %.0f s (repeat with -s %llu)\n",
 		       (unsigned long long)seed, nthreads, secs,
