@@ -102,7 +102,7 @@ capture_stop()
 		settled && break
 		sleep 0.1
 	done
-	sleep 0.3
+	sleep 1
 	kill -INT "$DUMP_PID" 2>/dev/null
 	wait "$DUMP_PID" 2>/dev/null
 	DUMP_PID=""
@@ -293,7 +293,16 @@ run_checksum()
 
 	CS_BEFORE=$(edu_stat dropbadchecksum $NS2)
 	capture_start csum $NS2 edub || return 1
+	local rst0 i
+
+	rst0=$(edu_stat rstsent $NS2)
 	inject bad 4999 && inject good 4999 || rc=1
+	# The RST answering the good SYN is the last segment: let it leave
+	# before tcpdump is stopped.
+	for i in $(seq 50); do
+		[ "$(edu_stat rstsent $NS2)" -gt "$rst0" ] && break
+		sleep 0.1
+	done
 	capture_stop
 	CS_AFTER=$(edu_stat dropbadchecksum $NS2)
 	return $rc
