@@ -396,7 +396,7 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 {
 	struct edu_sock *es = edu_sk(sk);
 	u32 now = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
-	bool retransmitted = false;
+	bool retransmitted = false, later;
 	u32 rtx_when = 0;
 	long rtt = -1;
 	struct sk_buff *skb;
@@ -415,16 +415,13 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			}
 			break;
 		}
-		if (cb->tx_count > 1 &&
-		    (!retransmitted || (s32)(cb->when - rtx_when) > 0)) {
+		/* Sent after every retransmission this ACK covered so far? */
+		later = !retransmitted || (s32)(cb->when - rtx_when) > 0;
+		if (cb->tx_count > 1 && later) {
 			rtx_when = cb->when;
 			retransmitted = true;
 		}
-		if (cb->tx_count == 1 &&
-		    (!retransmitted || (s32)(cb->when - rtx_when) > 0))
-			rtt = (s32)(now - cb->when);
-		else
-			rtt = -1;
+		rtt = cb->tx_count == 1 && later ? (s32)(now - cb->when) : -1;
 		if (skb == es->send_head)
 			es->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL :
