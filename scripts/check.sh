@@ -16,8 +16,10 @@ if [ "${1:-}" = debug ]; then
 	AF_EDU_KDIR=$(scripts/debug-kernel.sh | tail -n 1) || exit 1
 	export AF_EDU_KDIR AF_EDU_KERNEL=$AF_EDU_KDIR/arch/x86/boot/bzImage
 	export AF_EDU_CMDLINE="kmemleak=on"
-	# The fuzzers run longer where the sanitizers can see what they hit.
-	GUEST_ENV="EDUFUZZ_SECONDS=${EDUFUZZ_SECONDS:-120}"
+	# The fuzzers run longer where the sanitizers can see what they hit;
+	# the tests' limits on the kernel's own speed (edu_time_factor())
+	# stretch for a kernel that checks every access and lock.
+	GUEST_ENV="EDUFUZZ_SECONDS=${EDUFUZZ_SECONDS:-120} EDU_TIME_FACTOR=${EDU_TIME_FACTOR:-4}"
 fi
 OUT=build/vm
 mkdir -p "$OUT"

@@ -161,7 +161,7 @@ TEST_F_TIMEOUT(conc, many_connections, 300)
 {
 	static int fds[NCONN];
 	char out[MSGLEN], in[MSGLEN];
-	struct timeval tv = { .tv_sec = 20 };
+	struct timeval tv = { .tv_sec = 20 * edu_time_factor() };
 	struct sockaddr_in a;
 	int i, r, bad = 0;
 	double t0 = edu_now();
@@ -313,7 +313,7 @@ static void *flooder(void *arg)
 TEST_F_TIMEOUT(conc, syn_flood, 300)
 {
 	struct flood f = { .proto = variant->edu ? IPPROTO_EDU : IPPROTO_TCP };
-	struct timeval tv = { .tv_sec = 20 };
+	struct timeval tv = { .tv_sec = 20 * edu_time_factor() };
 	struct edu_stats before, after;
 	char out[MSGLEN], in[MSGLEN];
 	struct sockaddr_in a;
@@ -368,4 +368,4 @@ TEST_F_TIMEOUT(conc, syn_flood, 300)
 	}
 }
 
-TEST_HARNESS_MAIN
+EDU_HARNESS_MAIN
