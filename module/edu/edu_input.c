@@ -905,6 +905,7 @@ int edu_rcv(struct sk_buff *skb)
 	struct sock *sk;
 	unsigned int doff;
 	enum edu_mib why;
+	bool again = false;
 	u8 flags;
 
 	EDU_INC_STATS(net, SEGS_IN);
@@ -948,6 +949,7 @@ int edu_rcv(struct sk_buff *skb)
 	trace_edu_rcv_segment(iph, th, cb, skb->len - doff);
 	__skb_pull(skb, doff);
 
+lookup:
 	sk = edu_lookup_established(net, iph->saddr, th->source,
 				    iph->daddr, th->dest);
 	if (!sk) {
@@ -988,6 +990,21 @@ int edu_rcv(struct sk_buff *skb)
 
 	/* Children we lock below (SYN processing) use the nested subclass. */
 	bh_lock_sock(sk);
+	/*
+	 * The socket left the tables between the lookup and the lock: a
+	 * half-open child evicted by a SYN flood (edu_evict_oldest()), or a
+	 * connection that just ended. Look again, as Linux TCP does for a
+	 * request it lost, so that the client's ACK meets the listener and
+	 * its SYN cookie instead of the reset of a closed socket
+	 * (RFC 9293 3.10.7.1), which would kill a connection the client
+	 * already has.
+	 */
+	if (sk->sk_state == EDU_CLOSE && !again) {
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		again = true;
+		goto lookup;
+	}
 	if (!sock_owned_by_user(sk)) {
 		edu_rcv_state_process(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
