@@ -133,6 +133,15 @@ enum edu_loss_kind {
 	EDU_LOSS_RTO,		/* the retransmission timer expired */
 };
 
+/*
+ * Moments of a connection an algorithm may act on (cwnd_event), as
+ * Linux's enum tcp_ca_event. The core has set cwnd and ssthresh first.
+ */
+enum edu_ca_event {
+	EDU_CA_EVENT_LOSS,		/* a timeout lowered ssthresh */
+	EDU_CA_EVENT_COMPLETE_CWR,	/* fast recovery ended: full ACK */
+};
+
 /* One ACK as congestion control sees it (pkts_acked). */
 struct edu_ack_sample {
 	u32	acked_segs;	/* segments newly acknowledged, 0: duplicate ACK */
@@ -164,6 +173,8 @@ struct edu_congestion_ops {
 	void	(*pkts_acked)(struct sock *sk, const struct edu_ack_sample *s);
 	/* A loss event, after ssthresh was set and cwnd reduced. */
 	void	(*on_loss)(struct sock *sk, enum edu_loss_kind kind);
+	/* A moment of the connection (Linux's cwnd_event): may set both. */
+	void	(*cwnd_event)(struct sock *sk, enum edu_ca_event ev);
 	/* The loss was spurious: the cwnd to go back to (default: prior). */
 	u32	(*undo_cwnd)(struct sock *sk);
 	/* The algorithm's own state for EDU_INFO and the tracepoint. */

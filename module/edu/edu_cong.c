@@ -308,6 +308,9 @@ static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 	es->undo_stamp_us = edu_clock_us();
 	es->undo_possible = true;
 	es->snd_ssthresh = es->ca_ops->ssthresh(sk);
+	/* As Linux's tcp_enter_loss(): only where ssthresh was just set. */
+	if (kind == EDU_LOSS_RTO && es->ca_ops->cwnd_event)
+		es->ca_ops->cwnd_event(sk, EDU_CA_EVENT_LOSS);
 	es->high_seq = es->snd_max;		/* "recover", RFC 6582 */
 	es->partial_acked = false;
 	if (kind == EDU_LOSS_RTO) {
@@ -437,6 +440,9 @@ bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, u32 prior_nxt,
 			es->snd_cwnd_cnt = 0;
 			es->ca_state = EDU_CA_OPEN;
 			reason = EDU_CC_RECOVERY_EXIT;
+			/* Linux's tcp_end_cwnd_reduction(); not after undo. */
+			if (ca->cwnd_event)
+				ca->cwnd_event(sk, EDU_CA_EVENT_COMPLETE_CWR);
 		}
 	} else {
 		u32 acked = s.acked_segs;

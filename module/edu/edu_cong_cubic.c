@@ -123,8 +123,14 @@ static u32 cubic_update(struct sock *sk, u32 acked)
 	if (!ca->epoch_valid)
 		cubic_epoch_start(ca, cwnd);
 
-	d_ms = (s64)((edu_clock_us() - ca->epoch_us) + es->srtt_us) / 1000 -
-	       ca->k_ms;
+	/*
+	 * t + RTT with the path's RTT without queue, delay_min, as Linux's
+	 * bictcp_update(): srtt grows with the queue CUBIC itself fills,
+	 * and would pull the target ahead, most where the window is
+	 * already too large.
+	 */
+	d_ms = (s64)((edu_clock_us() - ca->epoch_us) + ca->delay_min_us) /
+	       1000 - ca->k_ms;
 	d_ms = clamp_t(s64, d_ms, -CUBIC_T_MAX_MS, CUBIC_T_MAX_MS);
 	d3 = (u64)abs(d_ms) * abs(d_ms) * abs(d_ms);
 	/* C * (t - K)^3 with t in ms: 0.4 * d^3 / 10^9 segments */

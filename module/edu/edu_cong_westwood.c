@@ -6,22 +6,30 @@
  * evaluation and comparison of Westwood+, New Reno, and Vegas TCP
  * congestion control", ACM CCR 34(2), 2004), as Linux's tcp_westwood.c.
  *
- * Westwood+ grows the window as NewReno does, but after a loss it does
- * not blindly halve: it sets ssthresh to the window the path can carry,
- * measured from the ACK stream:
+ * Westwood+ grows the window as NewReno does, and a fast retransmit
+ * halves it as NewReno does; what differs is where the window lands once
+ * the loss is repaired. The sender measures from the ACK stream the rate
+ * the path delivers:
  *
  *	sample  = bytes acknowledged in the last RTT / that RTT
  *	BWE     = 7/8 BWE + 1/8 sample     (a low-pass filter, applied twice)
- *	ssthresh = BWE * RTTmin / MSS      (segments; at least 2)
+ *	BWE * RTTmin / MSS                 (segments; at least 2)
+ *
+ * is the window the path carries without a queue. As in the paper's
+ * Westwood+ and Linux's tcp_westwood.c (cwnd_event):
+ *
+ *	end of fast recovery:	cwnd = ssthresh = BWE * RTTmin
+ *	timeout:		ssthresh = BWE * RTTmin, cwnd = 1,
+ *				RTTmin measured afresh
  *
  * so a random loss on an uncongested link costs little, while a loss
  * from a full queue brings the window back to the bandwidth-delay
- * product. RTTmin is the smallest RTT of the connection; Linux takes the
- * first sample after a timeout as the new RTTmin, which on a stalling
- * path (or an emulated one) can be a queue-inflated RTT and would set
- * ssthresh far above the path's capacity. Duplicate ACKs count as one segment delivered each, and the
- * cumulative ACK that follows is reduced by what they already counted.
- * "+" is the per-RTT sampling, which keeps ACK compression from
+ * product. Linux resets RTTmin after a timeout (the path may have
+ * changed) to its last RTT sample, taken before the timeout; here the
+ * first sample after it, of a segment not retransmitted (Karn), starts
+ * the new minimum. Duplicate ACKs count as one segment delivered each,
+ * and the cumulative ACK that follows is reduced by what they already
+ * counted. "+" is the per-RTT sampling, which keeps ACK compression from
  * inflating the estimate.
  */
 #include <linux/module.h>
@@ -36,7 +44,8 @@ struct edu_westwood {
 	u32	bk;		/* bytes acknowledged in this window */
 	u32	accounted;	/* bytes counted for duplicate ACKs */
 	u32	rtt_us;		/* latest RTT sample */
-	u32	rtt_min_us;	/* smallest RTT of the connection */
+	u32	rtt_min_us;	/* smallest RTT since the start or a timeout */
+	bool	reset_rtt_min;	/* the next RTT sample is the new RTTmin */
 };
 
 static struct edu_westwood *westwood(const struct sock *sk)
@@ -87,8 +96,10 @@ static void westwood_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
 
 	if (s->rtt_us >= 0) {
 		w->rtt_us = s->rtt_us ? : 1;
-		if (!w->rtt_min_us || w->rtt_us < w->rtt_min_us)
+		if (!w->rtt_min_us || w->reset_rtt_min ||
+		    w->rtt_us < w->rtt_min_us)
 			w->rtt_min_us = w->rtt_us;
+		w->reset_rtt_min = false;
 	}
 	w->bk += westwood_acked_count(sk, s);
 
@@ -117,9 +128,26 @@ static u32 westwood_bw_rttmin(const struct sock *sk)
 	return max_t(u32, div_u64(bdp, edu_sk(sk)->mss), 2);
 }
 
-static u32 westwood_ssthresh(struct sock *sk)
+/*
+ * The loss itself is answered as NewReno answers it (ssthresh is
+ * edu_reno_ssthresh); BWE * RTTmin replaces it at the two moments where
+ * Linux's tcp_westwood_event() does.
+ */
+static void westwood_cwnd_event(struct sock *sk, enum edu_ca_event ev)
 {
-	return westwood_bw_rttmin(sk);
+	struct edu_sock *es = edu_sk(sk);
+	struct edu_westwood *w = westwood(sk);
+
+	switch (ev) {
+	case EDU_CA_EVENT_COMPLETE_CWR:
+		es->snd_ssthresh = westwood_bw_rttmin(sk);
+		es->snd_cwnd = es->snd_ssthresh;
+		break;
+	case EDU_CA_EVENT_LOSS:
+		es->snd_ssthresh = westwood_bw_rttmin(sk);
+		w->reset_rtt_min = true;
+		break;
+	}
 }
 
 static void westwood_get_info(struct sock *sk, union edu_cc_info *info)
@@ -135,9 +163,10 @@ static struct edu_congestion_ops edu_westwood = {
 	.name		= "westwood",
 	.owner		= THIS_MODULE,
 	.init		= westwood_init,
-	.ssthresh	= westwood_ssthresh,
+	.ssthresh	= edu_reno_ssthresh,
 	.cong_avoid	= edu_reno_cong_avoid,
 	.pkts_acked	= westwood_pkts_acked,
+	.cwnd_event	= westwood_cwnd_event,
 	.get_info	= westwood_get_info,
 };
 

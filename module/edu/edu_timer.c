@@ -31,7 +31,13 @@
  *   first sample R:  SRTT = R, RTTVAR = R/2
  *   later samples:   RTTVAR = 3/4 RTTVAR + 1/4 |SRTT - R|
  *                    SRTT   = 7/8 SRTT + 1/8 R
- *   RTO = SRTT + max(G, 4 * RTTVAR), clamped to [200 ms, 120 s]
+ *   RTO = SRTT + max(200 ms, 4 * RTTVAR), at most 120 s
+ * 2.4 allows a minimum below 1 s. The 200 ms floor applies to the
+ * variance term, not to the sum, as in Linux (tcp_rtt_estimator() keeps
+ * rttvar at least tcp_rto_min, tcp_set_rto() adds SRTT): the timer always
+ * waits 200 ms beyond the smoothed RTT (2.2's G, a clock tick, is far
+ * less), so an RTT that jumps with a queue or a descheduled peer does
+ * not cause a spurious timeout, and timeouts match kernel TCP's.
  * Callers pass only samples from segments sent once (Karn's rule, 3).
  */
 void edu_rtt_sample(struct sock *sk, long rtt_us)
@@ -51,7 +57,7 @@ void edu_rtt_sample(struct sock *sk, long rtt_us)
 	}
 	if (!es->rtt_min_us || r < es->rtt_min_us)
 		es->rtt_min_us = r;	/* for undo (edu_cong.c) */
-	var = max_t(u32, 4 * es->rttvar_us, jiffies_to_usecs(1));
+	var = max_t(u32, 4 * es->rttvar_us, jiffies_to_usecs(EDU_RTO_MIN));
 	rto_us = es->srtt_us + var;
 	es->rto = clamp_t(u32, usecs_to_jiffies(rto_us), EDU_RTO_MIN,
 			  EDU_RTO_MAX);

@@ -238,29 +238,49 @@ def check_vegas_queue(vegas_path, reno_path):
             r - base >= RENO_ABOVE_MS)
 
 
+# The estimate's two 7/8 filter stages need about 16 samples to settle,
+# one per RTT sample, and with the 30-packet queue full an RTT reaches
+# 450 ms: after the first slow start's overshoot and timeout, BWE was
+# 0.25..0.45 of the link rate 3..4 s in, 0.9 of it at the next loss, 8 s
+# in (measured).
+WESTWOOD_SETTLE_S = 6
+
+
 def check_westwood(ev, rate_kbit, tol):
     """
-    Westwood+ sets ssthresh = BWE * RTTmin / MSS after a loss. For every
-    fast retransmit after the first 3 s (the estimate needs a few RTTs to
-    settle): ssthresh equals the bw_rttmin the algorithm reports, and BWE
-    is within tol of the link's payload rate (rate * 1460 / 1538: the
+    Westwood+ (Linux's tcp_westwood.c): a fast retransmit halves as
+    NewReno does (exact, RFC 5681 eq. 4); when the recovery ends,
+    cwnd = ssthresh = BWE * RTTmin / MSS. For every end of recovery after
+    the first WESTWOOD_SETTLE_S (the estimate needs them): ssthresh
+    equals the bw_rttmin the algorithm reports, cwnd equals ssthresh, and
+    BWE is within tol of the link's payload rate (rate * 1460 / 1538: the
     bytes of a full frame on the wire that are payload).
     """
     payload = rate_kbit * 1000 / 8 * 1460 / 1538
-    evs = [(p, e) for p, e in loss_events(ev, 'recovery_enter') if e.t > 3]
+    enter = loss_events(ev, 'recovery_enter')
+    halves = [e.ssthresh == max(min(e.in_flight, p.cwnd) // 2, 2) and
+              e.cwnd == e.ssthresh + 3 for p, e in enter]
+    log(f'{len(enter)} fast retransmits, {halves.count(False)} not halving')
+    evs = [(p, e) for p, e in loss_events(ev, 'recovery_exit')
+           if e.t > WESTWOOD_SETTLE_S]
     bad = 0
     ests = []
     for _, e in evs:
         bw, rttmin, bwr = e.state[0], e.state[1], e.state[2]
         ests.append(bw)
-        if e.ssthresh != bwr or abs(bw - payload) > tol * payload:
+        if (e.ssthresh != bwr or e.cwnd != e.ssthresh or
+                abs(bw - payload) > tol * payload):
             bad += 1
-            log(f'ssthresh {e.ssthresh} bw_rttmin {bwr} BWE {bw} B/s '
-                f'rtt_min {rttmin} us (payload rate {payload:.0f} B/s)')
+            log(f'cwnd {e.cwnd} ssthresh {e.ssthresh} bw_rttmin {bwr} '
+                f'BWE {bw} B/s rtt_min {rttmin} us '
+                f'(payload rate {payload:.0f} B/s)')
     if ests:
-        log(f'{len(evs)} losses after 3 s; BWE median {statistics.median(ests):.0f} B/s '
-            f'= {statistics.median(ests) / payload:.2f} x payload rate (tolerance {tol})')
-    return len(evs) > 0 and bad == 0
+        log(f'{len(evs)} ends of recovery after {WESTWOOD_SETTLE_S} s; BWE median '
+            f'{statistics.median(ests):.0f} B/s = '
+            f'{statistics.median(ests) / payload:.2f} x payload rate '
+            f'(tolerance {tol}); ssthresh median '
+            f'{statistics.median(e.ssthresh for _, e in evs)}')
+    return len(enter) > 0 and all(halves) and len(evs) > 0 and bad == 0
 
 
 def edu_family():
