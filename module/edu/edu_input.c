@@ -204,6 +204,7 @@ static void edu_queue_rcv(struct sock *sk, struct sk_buff *skb, bool charge)
 	es->rcv_nxt = cb->end_seq;
 	es->bytes_received += skb->len;
 	es->rcv_bytes_since_ack += skb->len;
+	es->lrcvtime = jiffies;
 	if (charge)
 		skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
