@@ -150,7 +150,15 @@ static void edu_fin(struct sock *sk)
 	case EDU_SYN_RECV:
 	case EDU_ESTABLISHED:
 		edu_set_state(sk, EDU_CLOSE_WAIT);
-		edu_send_ack(sk);
+		/*
+		 * Interactive: the application is likely to close at once,
+		 * and our FIN will carry the ACK (as tcp_fin() does); the
+		 * delayed-ACK timer sends it if not.
+		 */
+		if (es->pingpong)
+			edu_arm_delack(sk);
+		else
+			edu_send_ack(sk);
 		break;
 	case EDU_FIN_WAIT1:
 		/* Simultaneous close: our FIN is not acknowledged yet. */
