@@ -16,6 +16,12 @@
 #                against TCP on BENCH_PATHS), idle, iperf (edu-perf's TCP
 #                figure against iperf3's), offload, congestion
 #   CHECK_RUNS   pairs of runs for the iperf3 cross-check (5)
+#   profile      (only when named in BENCH_ONLY) perf record -a of each
+#                mode in PROFILE_MODES (crr stream) for AF_EDU and TCP over
+#                PROFILE_PATH (edunic), PROFILE_SECS each; the top
+#                PROFILE_TOP (25) symbols of each, their callers and the
+#                inclusive shares land in /vmout/profile-PATH-MODE-FAM.txt
+#                (with PROFILE_KEEP=1 the perf.data beside it)
 set -uo pipefail
 TOP=${AF_EDU_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$TOP/scripts/lib/twohosts.sh"
@@ -191,6 +197,51 @@ idle_one() {	# path fam
 }
 
 [ -d /sys/module/af_edu ] || insmod "$EDU_KO" || exit 1
+
+# ---- where the time goes: software clock samples on every vCPU while one
+# edu-perf workload runs (TCG has no hardware counters); one report per
+# mode and family, symbols by their share of all samples, idle included ----
+profile_one() {	# path mode fam
+	local port=$((6100 + RANDOM % 400)) srv out f=/vmout/profile-$1-$2-$3
+	ip netns exec "$SRV_NS" "$PERF" server -f "$3" -p $port &
+	srv=$!
+	sleep 0.5
+	out=$(perf record -q -e cpu-clock -F 999 -a -g -o "$f.data" -- \
+		ip netns exec $H1 "$PERF" client -f "$3" -H "$DST" -p $port \
+		-m "$2" -t "$SECS" -j)
+	kill $srv 2>/dev/null
+	wait $srv 2>/dev/null
+	# Flat (self) shares, then where the biggest ones were called from
+	# (spinning on a lock, or time with interrupts off that the clock
+	# sample only sees at the unlock), then inclusive kernel shares.
+	{
+		echo "# $1 $2 $3: $out"
+		perf report -i "$f.data" --stdio --no-children -g none \
+			--sort sym --percent-limit 0.3 2>/dev/null |
+			grep -v '^#' | grep -v '^$' | head -n "${PROFILE_TOP:-25}"
+		echo "# callers of the symbols above 5%"
+		perf report -i "$f.data" --stdio --no-children --sort sym \
+			-g caller,2,callee,function,percent --percent-limit 5 \
+			2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 150
+		echo "# inclusive (children), kernel"
+		perf report -i "$f.data" --stdio --children --sort sym -g none \
+			--percent-limit 2 2>/dev/null | grep '\[k\]' | head -n 60
+	} > "$f.txt"
+	head -n "$((${PROFILE_TOP:-25} + 1))" "$f.txt"
+	[ -n "${PROFILE_KEEP:-}" ] || rm -f "$f.data"
+}
+if [[ " ${BENCH_ONLY:-} " == *" profile "* ]]; then
+	SECS=${PROFILE_SECS:-$SECS}
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	echo -1 > /proc/sys/kernel/perf_event_paranoid
+	path_up "${PROFILE_PATH:-edunic}" || exit 1
+	for m in ${PROFILE_MODES:-crr stream}; do
+		for fam in tcp edu; do
+			profile_one "${PROFILE_PATH:-edunic}" "$m" $fam
+		done
+	done
+	twohosts_down
+fi
 want paths || BENCH_PATHS=""
 for path in $BENCH_PATHS; do
 	path_up "$path" || { echo "bench: cannot set up $path" >&2; exit 1; }

@@ -13,7 +13,8 @@ KVER=$(scripts/vm-build.sh | tail -n 1)
 export KVER
 ENV=()
 for v in RUNS SECS BENCH_PATHS BENCH_MODES BENCH_IDLE_PATH IDLE_CONNS EDU_KO \
-	BENCH_ONLY BENCH_CONGESTION CC_RUNS CC_SECS CHECK_RUNS CHECK_PATHS; do
+	BENCH_ONLY BENCH_CONGESTION CC_RUNS CC_SECS CHECK_RUNS CHECK_PATHS \
+	PROFILE_MODES PROFILE_PATH PROFILE_TOP PROFILE_KEEP PROFILE_SECS; do
 	# vm-run hands the guest one command line: quote each value.
 	[ -z "${!v:-}" ] || ENV+=("$(printf '%s=%q' "$v" "${!v}")")
 done

@@ -12,7 +12,7 @@ CACHE=${AF_EDU_CACHE:-$HOME/.cache/af_edu}
 PKGS="qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static
       iproute2 ethtool tcpdump trace-cmd iperf3 linux-source-6.1 sparse
       gcc make libc6-dev perl python3 cpio gzip kmod netcat-openbsd
-      iputils-ping procps psmisc gnuplot-nox tshark"
+      iputils-ping procps psmisc gnuplot-nox tshark linux-perf"
 
 missing=""
 for p in $PKGS; do

@@ -274,6 +274,7 @@ struct edu_sock {
 		nodelay:1,
 		fin_queued:1,	/* FIN is on the send queue */
 		ack_pending:1,	/* a delayed ACK is owed */
+		pingpong:1,	/* interactive: our data carries the ACKs */
 		orphan_counted:1; /* counted in edu_orphan_count */
 	/*
 	 * Not bitfields: these two change under accept_lock, the bits above
@@ -297,6 +298,7 @@ struct edu_sock {
 	u32	rttvar_us;		/* RFC 6298 RTTVAR */
 	unsigned long rcv_tstamp;	/* jiffies of the last segment in */
 	unsigned long delack_due;	/* jiffies: the owed ACK must go */
+	unsigned long lrcvtime;		/* jiffies of the last data in */
 
 	/* Send queue: sk_write_queue, send_head is the first unsent skb */
 	struct sk_buff *send_head;

@@ -150,7 +150,15 @@ static void edu_fin(struct sock *sk)
 	case EDU_SYN_RECV:
 	case EDU_ESTABLISHED:
 		edu_set_state(sk, EDU_CLOSE_WAIT);
-		edu_send_ack(sk);
+		/*
+		 * Interactive: the application is likely to close at once,
+		 * and our FIN will carry the ACK (as tcp_fin() does); the
+		 * delayed-ACK timer sends it if not.
+		 */
+		if (es->pingpong)
+			edu_arm_delack(sk);
+		else
+			edu_send_ack(sk);
 		break;
 	case EDU_FIN_WAIT1:
 		/* Simultaneous close: our FIN is not acknowledged yet. */
@@ -204,6 +212,7 @@ static void edu_queue_rcv(struct sock *sk, struct sk_buff *skb, bool charge)
 	es->rcv_nxt = cb->end_seq;
 	es->bytes_received += skb->len;
 	es->rcv_bytes_since_ack += skb->len;
+	es->lrcvtime = jiffies;
 	if (charge)
 		skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -379,6 +388,20 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * The ACK freed send-buffer room: wake a writer only if one ran out of
+ * it (SOCK_NOSPACE, set by sendmsg() and poll()), as tcp_check_space()
+ * does. Waking on every ACK also woke a reader sleeping on the same wait
+ * queue, only for it to spin on the socket lock this softirq holds.
+ */
+static void edu_check_space(struct sock *sk)
+{
+	/* Pairs with the barrier in edu_poll(): room freed, then the test. */
+	smp_mb();
+	if (sk->sk_socket && test_bit(SOCK_NOSPACE, &sk->sk_socket->flags))
+		sk->sk_write_space(sk);
+}
+
+/*
  * Remove what SEG.ACK acknowledges from the send queue. Returns an RTT
  * sample in microseconds, or -1. Karn's rule (RFC 6298 3): no sample from
  * a segment that was sent more than once. Nor from one sent once before
@@ -501,7 +524,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 			edu_stop_rtx(sk);
 		else if (rearm)
 			edu_arm_rtx(sk);
-		sk->sk_write_space(sk);
+		edu_check_space(sk);
 	}
 	if (es->rtx_mode == EDU_TIMER_PERSIST && es->snd_wnd) {
 		es->probes_out = 0;

@@ -196,10 +196,18 @@ u16 edu_select_window(struct sock *sk)
 
 /* ---- putting segments on the wire ---------------------------------------- */
 
-static void edu_ack_sent(struct sock *sk)
+static void edu_ack_sent(struct sock *sk, int payload)
 {
 	struct edu_sock *es = edu_sk(sk);
 
+	/*
+	 * Data sent within the delayed-ACK time of data received answers
+	 * it: the connection is interactive (request and response), and a
+	 * read need not ACK on its own, the answer will (Linux TCP's
+	 * pingpong mode). A delayed ACK that no answer carried ends it.
+	 */
+	if (payload && time_before(jiffies, es->lrcvtime + EDU_DELACK_TIME))
+		es->pingpong = 1;
 	/* The delayed-ACK timer stays; it finds nothing owed (edu_timer.c). */
 	es->ack_pending = 0;
 	es->rcv_bytes_since_ack = 0;
@@ -312,7 +320,7 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	/* The IP layer owns skb->cb from here on. */
 	memset(skb->cb, 0, sizeof(skb->cb));
 	if (flags & EDU_FLAG_ACK)
-		edu_ack_sent(sk);
+		edu_ack_sent(sk, payload);
 	es->segs_out++;
 	es->bytes_sent += payload;
 	EDU_INC_STATS(sock_net(sk), SEGS_OUT);
@@ -837,7 +845,12 @@ void edu_cleanup_rbuf(struct sock *sk, int copied)
 	if (space >= 2 * cur && space - cur >= step) {
 		trace_edu_window_update(sk, cur, space);
 		edu_send_ack(sk);
-	} else if (es->ack_pending) {
+	} else if (es->ack_pending &&
+		   (!es->pingpong || es->rcv_bytes_since_ack > es->rcv_mss)) {
+		/*
+		 * Interactive: the response will carry the ACK, unless more
+		 * than a segment waits for one (tcp_cleanup_rbuf()).
+		 */
 		edu_send_ack(sk);
 	}
 }

@@ -398,6 +398,7 @@ int edu_disconnect(struct sock *sk)
 	sock_reset_flag(sk, SOCK_DONE);
 	es->fin_queued = 0;
 	es->ack_pending = 0;
+	es->pingpong = 0;
 	es->retransmits = 0;
 	es->probes_out = 0;
 	es->probes_unanswered = 0;

@@ -289,6 +289,8 @@ static void edu_delack_timer(struct sock *sk)
 	if (es->ack_pending && time_before(jiffies, es->delack_due)) {
 		sk_reset_timer(sk, &es->delack_timer, es->delack_due);
 	} else if (es->ack_pending) {
+		/* No answer carried it: not interactive after all. */
+		es->pingpong = 0;
 		EDU_INC_STATS(sock_net(sk), DELAYED_ACKS);
 		edu_send_ack(sk);
 	}
