@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -276,7 +277,7 @@ TEST_F_TIMEOUT(conc, backlog_overflow, 120)
 struct flood {
 	int proto;
 	int dport;
-	volatile bool stop;
+	atomic_bool stop;	/* set by the test, read by the flooder thread */
 	unsigned long sent;
 };
 
