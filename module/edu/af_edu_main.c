@@ -255,6 +255,7 @@ static int edu_do_connect(struct sock *sk, struct sockaddr_edu *usin)
 		goto failure;
 
 	es->wscale_ok = 1;		/* offered; kept if the peer agrees */
+	es->sack_ok = READ_ONCE(edu_pernet(sock_net(sk))->sack) == 1;
 	es->rcv_wscale = edu_choose_wscale(sk);
 	edu_set_mss(sk, 0);
 	es->iss = edu_isn(inet->inet_saddr, daddr, inet->inet_sport,

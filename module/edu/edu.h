@@ -17,6 +17,8 @@
  *   edu_csum.c   pseudo-header checksum, offload
  *   edu_offload.c GSO: super-segments cut into segments at the device
  *   edu_timer.c  retransmission, persist, delayed-ACK, keepalive timers
+ *   edu_sack.c   selective acknowledgment: the SACK blocks we send (RFC
+ *                2018) and the scoreboard of what the peer holds (RFC 6675)
  *   edu_cong.c   congestion control core: registry, selection, loss
  *                recovery (RFC 5681, 6582), undo, tracepoint
  *   edu_cong_reno.c, edu_cong_cubic.c, edu_cong_vegas.c,
@@ -91,7 +93,15 @@ struct edu_skb_cb {
 	u8	tx_count;	/* output: how often sent; Karn's rule needs it */
 	u16	opt_mss;	/* input, SYN only: MSS option or 0 */
 	u8	opt_wscale;	/* input, SYN only: window scale or 0xff */
+	u8	opt_sack_perm:1; /* input, SYN only: SACK-permitted seen */
+	u8	sack_off;	/* input: SACK option's offset in the header, 0: none */
+	u8	sacked;		/* output: EDU_SACKED_* scoreboard marks */
 };
+
+/* Scoreboard marks of a send-queue skb (edu_sack.c, RFC 6675 3). */
+#define EDU_SACKED_ACKED	0x1	/* inside a SACK block the peer sent */
+#define EDU_SACKED_LOST		0x2	/* IsLost(): enough SACKed above it */
+#define EDU_SACKED_RETRANS	0x4	/* resent in this recovery */
 
 #define EDU_SKB_CB(skb)	((struct edu_skb_cb *)&((skb)->cb[0]))
 
@@ -229,6 +239,7 @@ enum edu_rtx_kind {
 	EDU_RTX_SYN,		/* the peer repeated its SYN: our SYN,ACK again */
 	EDU_RTX_PROBE,		/* persist timer, zero-window probe */
 	EDU_RTX_KEEPALIVE,	/* keepalive probe, RFC 9293 3.8.4 */
+	EDU_RTX_SACK,		/* a hole the SACK scoreboard holds lost, RFC 6675 */
 };
 
 /* Which use the retransmission timer is put to right now. */
@@ -275,7 +286,8 @@ struct edu_sock {
 		fin_queued:1,	/* FIN is on the send queue */
 		ack_pending:1,	/* a delayed ACK is owed */
 		pingpong:1,	/* interactive: our data carries the ACKs */
-		orphan_counted:1; /* counted in edu_orphan_count */
+		orphan_counted:1, /* counted in edu_orphan_count */
+		sack_ok:1;	/* both ends agreed to SACK (RFC 2018 2) */
 	/*
 	 * Not bitfields: these two change under accept_lock, the bits above
 	 * under the socket lock, and a bitfield write rewrites its neighbours.
@@ -305,6 +317,17 @@ struct edu_sock {
 
 	/* Out-of-order queue, sorted by sequence number */
 	struct sk_buff_head ofo_queue;
+	u32	sack_recent;	/* seq of the latest out-of-order arrival */
+
+	/*
+	 * SACK scoreboard (edu_sack.c), bytes of the send queue marked
+	 * EDU_SACKED_*; what is in flight ("pipe", RFC 6675 2) follows.
+	 */
+	u32	sacked_out;
+	u32	lost_out;
+	u32	retrans_out;
+	u32	sack_retrans;	/* holes resent from the scoreboard */
+	u32	sack_when;	/* latest send time (us) of a SACKed segment */
 
 	/* Congestion control (edu_cong.c), RFC 5681 */
 	const struct edu_congestion_ops *ca_ops;
@@ -454,6 +477,7 @@ struct edu_net {
 	int	keepalive_probes;
 	int	port_low;
 	int	port_high;
+	int	sack;		/* offer and accept SACK (RFC 2018) */
 	/* net.edu.congestion_control, under lock */
 	char	cong_default[EDU_CA_NAME_MAX];
 	struct ctl_table_header	*sysctl_hdr;
@@ -556,6 +580,9 @@ int edu_queue_syn(struct sock *sk, u8 flags);
 void edu_send_fin(struct sock *sk);
 void edu_push_pending(struct sock *sk, bool force_one);
 void edu_retransmit_head(struct sock *sk, enum edu_rtx_kind why);
+int edu_retransmit_skb(struct sock *sk, struct sk_buff *skb,
+		       enum edu_rtx_kind why);
+int edu_split_skb(struct sock *sk, struct sk_buff *skb, u32 len);
 void edu_send_probe(struct sock *sk);
 u32 edu_rcv_space(const struct sock *sk);
 u16 edu_select_window(struct sock *sk);
@@ -565,6 +592,15 @@ void edu_free_write_queue(struct sock *sk);
 bool edu_sg_ok(const struct sock *sk);
 u32 edu_size_goal(struct sock *sk);
 int edu_trim_head(struct sk_buff *skb, u32 len);
+
+/* edu_sack.c */
+int edu_sack_blocks(struct sock *sk, u8 *opt);
+void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb);
+void edu_sack_acked(struct edu_sock *es, const struct sk_buff *skb, u32 len);
+void edu_sack_mark_head_lost(struct sock *sk);
+void edu_sack_recover(struct sock *sk);
+void edu_sack_clear(struct sock *sk);
+u32 edu_in_flight(const struct edu_sock *es);
 
 /* edu_offload.c */
 int edu_offload_init(void);

@@ -12,6 +12,11 @@
  * edu_congestion_ops, modelled on Linux's tcp_congestion_ops
  * (net/ipv4/tcp_cong.c): how cwnd grows, how far ssthresh falls.
  *
+ * With SACK (edu_sack.c) recovery follows RFC 6675 instead: cwnd falls
+ * to ssthresh at once and the scoreboard's "pipe" decides what may be
+ * sent, so duplicate ACKs need no window inflation and every lost hole
+ * is resent in the first round trip.
+ *
  * The algorithms register themselves in a list; a socket holds a
  * reference on the module that owns its algorithm, so an algorithm may
  * live in its own module (as tcp_vegas.ko does) and cannot be unloaded
@@ -319,8 +324,12 @@ static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 		es->snd_cwnd_cnt = 0;
 		es->ca_state = EDU_CA_LOSS;
 	} else {
-		/* RFC 5681 3.2 step 4: ssthresh plus the three segments. */
-		es->snd_cwnd = es->snd_ssthresh + 3;
+		/*
+		 * RFC 5681 3.2 step 4: ssthresh plus the three segments that
+		 * left the network. With SACK, pipe counts them (RFC 6675 5
+		 * step 4.2: cwnd = ssthresh).
+		 */
+		es->snd_cwnd = es->snd_ssthresh + (es->sack_ok ? 0 : 3);
 		es->ca_state = EDU_CA_RECOVERY;
 	}
 	if (es->ca_ops->on_loss)
@@ -369,7 +378,7 @@ void edu_cong_on_dupack(struct sock *sk)
 		es->ca_ops->pkts_acked(sk, &s);
 	if (es->ca_state == EDU_CA_RECOVERY) {
 		/* Each further duplicate: a segment left the network. */
-		if (es->dupacks > 3)
+		if (es->dupacks > 3 && !es->sack_ok)
 			es->snd_cwnd++;
 		edu_cong_note(sk, EDU_CC_RECOVERY, cwnd, ssthresh);
 		return;
@@ -382,6 +391,7 @@ void edu_cong_on_dupack(struct sock *sk)
 	edu_cong_enter_loss(sk, EDU_LOSS_DUPACK);
 	es->fast_retrans++;
 	EDU_INC_STATS(sock_net(sk), FAST_RETRANS);
+	edu_sack_mark_head_lost(sk);
 	edu_retransmit_head(sk, EDU_RTX_FAST);
 	edu_cong_note(sk, EDU_CC_RECOVERY_ENTER, cwnd, ssthresh);
 }
@@ -416,7 +426,17 @@ bool edu_cong_on_new_ack(struct sock *sk, u32 prior_una, u32 prior_nxt,
 	if (es->ca_state == EDU_CA_RECOVERY) {
 		bool partial = edu_before(es->snd_una, es->high_seq);
 
-		if (partial && !(ca->flags & EDU_CA_FLAG_RENO_RECOVERY)) {
+		if (partial && es->sack_ok) {
+			/*
+			 * SACK recovery (RFC 6675): cwnd stays at ssthresh,
+			 * the scoreboard finds the holes and pipe paces them;
+			 * the next hole is lost too if it was in flight when
+			 * recovery began. Every ACK that advances SND.UNA
+			 * restarts the timer (RFC 6298 5.3).
+			 */
+			edu_sack_mark_head_lost(sk);
+			reason = EDU_CC_RECOVERY;
+		} else if (partial && !(ca->flags & EDU_CA_FLAG_RENO_RECOVERY)) {
 			/*
 			 * RFC 6582 3.2 step 5: retransmit the next hole,
 			 * deflate cwnd by what was acknowledged, add one,
@@ -509,6 +529,7 @@ void edu_cong_on_rto(struct sock *sk)
 			es->ca_ops->on_loss(sk, EDU_LOSS_RTO);
 	}
 	es->dupacks = 0;
+	edu_sack_clear(sk);
 	edu_cong_note(sk, EDU_CC_RTO, cwnd, ssthresh);
 }
 

@@ -36,7 +36,12 @@ void edu_drop(struct sock *sk, struct sk_buff *skb, enum edu_mib why)
 	edu_drop_net(sock_net(sk), sk, skb, why);
 }
 
-/* Options are only read on SYN segments (RFC 9293 3.1, RFC 7323 2.2). */
+/*
+ * The options of a segment. MSS, window scale and SACK-permitted count on
+ * SYN segments only (RFC 9293 3.1, RFC 7323 2.2, RFC 2018 2); the callers
+ * read them there. A SACK option is remembered by its offset, checked
+ * here so that edu_sack_rcv() may trust its length.
+ */
 static void edu_parse_options(const struct eduhdr *th, struct edu_skb_cb *cb)
 {
 	const u8 *p = (const u8 *)(th + 1);
@@ -61,6 +66,13 @@ static void edu_parse_options(const struct eduhdr *th, struct edu_skb_cb *cb)
 			cb->opt_mss = get_unaligned_be16(p + 2);
 		else if (kind == EDU_OPT_WSCALE && optlen == EDU_OPTLEN_WSCALE)
 			cb->opt_wscale = min_t(u8, p[2], EDU_MAX_WSCALE);
+		else if (kind == EDU_OPT_SACK_PERM &&
+			 optlen == EDU_OPTLEN_SACK_PERM)
+			cb->opt_sack_perm = 1;
+		else if (kind == EDU_OPT_SACK && optlen > 2 &&
+			 !((optlen - 2) % EDU_OPTLEN_SACK_BLOCK) &&
+			 (optlen - 2) / EDU_OPTLEN_SACK_BLOCK <= EDU_MAX_SACK_BLOCKS)
+			cb->sack_off = p - (const u8 *)th;
 		p += optlen;
 		len -= optlen;
 	}
@@ -352,6 +364,7 @@ static void edu_data_queue(struct sock *sk, struct sk_buff *skb)
 	if (cb->seq != es->rcv_nxt) {
 		/* Out of order: keep it and ask for the hole at once (RFC 5681 4.2). */
 		trace_edu_data_queue(sk, cb->seq, skb->len, false);
+		es->sack_recent = cb->seq;	/* its block leads the SACKs */
 		edu_ofo_insert(sk, skb);
 		edu_send_ack(sk);
 		return;
@@ -433,6 +446,7 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 			    !(cb->flags & EDU_FLAG_SYN) &&
 			    ack - cb->seq <= skb->len &&
 			    !edu_trim_head(skb, ack - cb->seq)) {
+				edu_sack_acked(es, skb, ack - cb->seq);
 				es->bytes_acked += ack - cb->seq;
 				cb->seq = ack;
 			}
@@ -450,6 +464,7 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 							  skb) ? NULL :
 					skb_queue_next(&sk->sk_write_queue, skb);
 		es->bytes_acked += skb->len;	/* payload only, no SYN/FIN */
+		edu_sack_acked(es, skb, skb->len);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		consume_skb(skb);
@@ -490,6 +505,8 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	}
 	if (edu_after(ack, prior_una))
 		rtt = edu_clean_acked(sk, ack);
+	if (es->sack_ok && cb->sack_off)
+		edu_sack_rcv(sk, skb);
 	trace_edu_ack(sk, ack, es->snd_una - prior_una);
 
 	/* Window update rule: only from a newer segment (SND.WL1, SND.WL2). */
@@ -609,6 +626,7 @@ static void edu_syn_sent_rcv(struct sock *sk, struct sk_buff *skb)
 		es->snd_wscale = 0;
 		es->rcv_wscale = 0;
 	}
+	es->sack_ok = es->sack_ok && cb->opt_sack_perm;	/* RFC 2018 2 */
 	edu_set_mss(sk, cb->opt_mss ? : EDU_DEFAULT_MSS);
 	es->snd_wnd = cb->window;	/* a SYN's window is not scaled */
 	es->max_window = es->snd_wnd;
@@ -967,7 +985,7 @@ int edu_rcv(struct sk_buff *skb)
 	cb->end_seq = cb->seq + !!(flags & EDU_FLAG_SYN) +
 		      !!(flags & EDU_FLAG_FIN) + skb->len - doff;
 	cb->opt_wscale = 0xff;
-	if (flags & EDU_FLAG_SYN)
+	if (doff > EDU_HDR_LEN)
 		edu_parse_options(th, cb);
 	trace_edu_rcv_segment(iph, th, cb, skb->len - doff);
 	__skb_pull(skb, doff);

@@ -25,7 +25,7 @@
 
 #define EDU_COOKIE_BITS		24
 #define EDU_COOKIE_MASK		((1U << EDU_COOKIE_BITS) - 1)
-#define EDU_COOKIE_DATA_BITS	10	/* the rest must hash to zero */
+#define EDU_COOKIE_DATA_BITS	11	/* the rest must hash to zero */
 #define EDU_COOKIE_MAX_AGE	2	/* minutes */
 
 /* MSS values a cookie can carry (2 bits): the largest not above the peer's. */
@@ -80,15 +80,18 @@ static int edu_cookie_check(const struct iphdr *iph, const struct eduhdr *th,
 	return data;
 }
 
-/* data: bits 0-1 MSS index, 2-5 peer's window scale + 1 (0: none), 6-9 ours */
-static u32 edu_cookie_data(u16 peer_mss, u8 peer_ws, u8 rcv_ws)
+/*
+ * data: bits 0-1 MSS index, 2-5 peer's window scale + 1 (0: none), 6-9
+ * ours, 10 SACK agreed
+ */
+static u32 edu_cookie_data(u16 peer_mss, u8 peer_ws, u8 rcv_ws, bool sack)
 {
 	u32 idx = ARRAY_SIZE(edu_cookie_mss) - 1;
 
 	while (idx && edu_cookie_mss[idx] > peer_mss)
 		idx--;
 	return idx | (peer_ws == 0xff ? 0 : (peer_ws + 1U)) << 2 |
-	       (u32)rcv_ws << 6;
+	       (u32)rcv_ws << 6 | (u32)sack << 10;
 }
 
 /* ---- children --------------------------------------------------------- */
@@ -163,7 +166,7 @@ static void edu_evict_oldest(struct sock *sk)
  */
 static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 				  u32 irs, u32 iss, u16 peer_mss, u8 peer_ws,
-				  u8 rcv_ws)
+				  u8 rcv_ws, bool sack)
 {
 	const struct eduhdr *th = (struct eduhdr *)skb_transport_header(skb);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -218,6 +221,7 @@ static struct sock *edu_new_child(struct sock *sk, struct sk_buff *skb,
 		ces->snd_wscale = peer_ws;
 		ces->rcv_wscale = rcv_ws;
 	}
+	ces->sack_ok = sack;
 	ces->snd_wl1 = irs;
 	ces->iss = iss;
 	ces->snd_una = iss;
@@ -275,6 +279,8 @@ void edu_conn_request(struct sock *sk, struct sk_buff *skb)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	u16 peer_mss = cb->opt_mss ? : EDU_DEFAULT_MSS;
 	u8 peer_ws = cb->opt_wscale, rcv_ws = 0;
+	/* RFC 2018 2: SACK only if the peer offered it and we allow it. */
+	bool sack = cb->opt_sack_perm && READ_ONCE(en->sack);
 	struct sock *child;
 	u32 iss;
 
@@ -291,8 +297,9 @@ void edu_conn_request(struct sock *sk, struct sk_buff *skb)
 		rcv_ws = edu_choose_wscale(sk);
 	iss = edu_cookie_make(ip_hdr(skb),
 			      (struct eduhdr *)skb_transport_header(skb),
-			      cb->seq, edu_cookie_data(peer_mss, peer_ws, rcv_ws));
-	child = edu_new_child(sk, skb, cb->seq, iss, peer_mss, peer_ws, rcv_ws);
+			      cb->seq, edu_cookie_data(peer_mss, peer_ws, rcv_ws, sack));
+	child = edu_new_child(sk, skb, cb->seq, iss, peer_mss, peer_ws, rcv_ws,
+			      sack);
 	if (!child)
 		return;
 	/* Visible from the tables on: lock it (nested under the listener). */
@@ -347,7 +354,8 @@ bool edu_cookie_ack(struct sock *sk, struct sk_buff *skb)
 	peer_ws = (data >> 2) & 0xf ? ((data >> 2) & 0xf) - 1 : 0xff;
 	rcv_ws = (data >> 6) & 0xf;
 	child = edu_new_child(sk, skb, cb->seq - 1, cb->ack_seq - 1,
-			      edu_cookie_mss[data & 3], peer_ws, rcv_ws);
+			      edu_cookie_mss[data & 3], peer_ws, rcv_ws,
+			      data >> 10 & 1);
 	if (!child) {
 		kfree_skb(skb);
 		return true;

@@ -93,6 +93,7 @@ static int __net_init edu_net_init(struct net *net)
 	en->keepalive_probes = 9;
 	en->port_low = 32768;
 	en->port_high = 60999;
+	en->sack = 1;			/* as net.ipv4.tcp_sack */
 	strscpy(en->cong_default, EDU_CONG_DEFAULT, sizeof(en->cong_default));
 
 	err = edu_sysctl_init_net(net);

@@ -229,6 +229,14 @@ static int edu_syn_options(struct sock *sk, u8 *opt)
 		opt[7] = es->rcv_wscale;
 		len += 4;
 	}
+	/* RFC 2018 2: offered on a SYN, on a SYN,ACK only if offered. */
+	if (es->sack_ok) {
+		opt[len] = EDU_OPT_NOP;
+		opt[len + 1] = EDU_OPT_NOP;
+		opt[len + 2] = EDU_OPT_SACK_PERM;
+		opt[len + 3] = EDU_OPTLEN_SACK_PERM;
+		len += 4;
+	}
 	return len;
 }
 
@@ -265,7 +273,7 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	u32 seq = cb->seq;
 	u8 flags = cb->flags;
-	u8 opt[8];
+	u8 opt[EDU_HDR_LEN_MAX - EDU_HDR_LEN];
 	int optlen = 0, payload, err;
 	struct eduhdr *th;
 
@@ -287,11 +295,14 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		}
 	}
 	payload = skb->len;
-	if (flags & EDU_FLAG_SYN)
-		optlen = edu_syn_options(sk, opt);
 	/* Only the very first SYN of an active open lacks an ACK. */
 	if (sk->sk_state != EDU_SYN_SENT)
 		flags |= EDU_FLAG_ACK;
+	if (flags & EDU_FLAG_SYN)
+		optlen = edu_syn_options(sk, opt);
+	else if (es->sack_ok && (flags & EDU_FLAG_ACK) &&
+		 !skb_queue_empty(&es->ofo_queue))
+		optlen = edu_sack_blocks(sk, opt);
 
 	th = skb_push(skb, EDU_HDR_LEN + optlen);
 	skb_reset_transport_header(skb);
@@ -571,7 +582,7 @@ static int edu_unclone(struct sk_buff *skb)
  * MSS of a super-segment). The payload in page fragments moves by
  * reference (skb_split()), only linear bytes are copied.
  */
-static int edu_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
+int edu_split_skb(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb), *ncb;
 	u32 nsize = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
@@ -693,9 +704,11 @@ void edu_push_pending(struct sock *sk, bool force)
 				      EDUF(EDU_SYN_SENT) | EDUF(EDU_SYN_RECV))))
 		return;
 
+	/* SACK recovery resends lost holes before any new data. */
+	edu_sack_recover(sk);
 	while ((skb = es->send_head)) {
 		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
-		u32 in_flight = es->snd_nxt - es->snd_una;
+		u32 in_flight = edu_in_flight(es);
 		u32 wnd_end = es->snd_una + es->snd_wnd;
 		u32 cwnd_bytes = es->snd_cwnd * es->mss;
 		u32 len = skb->len, room;
@@ -769,27 +782,44 @@ void edu_push_pending(struct sock *sk, bool force)
 }
 
 /*
- * Retransmit the oldest unacknowledged segment at once (fast retransmit,
- * a repeated SYN,ACK); @why tells the tracepoint which.
+ * Retransmit one segment of the send queue at once, the first MSS of
+ * @skb (RFC 5681 3.2: one segment, not a whole super-segment); @why tells
+ * the tracepoint why. In SACK recovery it counts as in flight again.
+ */
+int edu_retransmit_skb(struct sock *sk, struct sk_buff *skb,
+		       enum edu_rtx_kind why)
+{
+	struct edu_sock *es = edu_sk(sk);
+	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
+
+	if (skb->len > es->mss && edu_split_skb(sk, skb, es->mss))
+		return -ENOBUFS;
+	if (cb->tx_count < 255)
+		cb->tx_count++;
+	cb->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	if (es->sack_ok && es->ca_state == EDU_CA_RECOVERY &&
+	    !(cb->sacked & EDU_SACKED_RETRANS)) {
+		cb->sacked |= EDU_SACKED_RETRANS;
+		es->retrans_out += skb->len;
+	}
+	es->total_retrans++;
+	EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
+	trace_edu_retransmit(sk, why, cb->seq, cb->end_seq, cb->tx_count);
+	edu_transmit_skb(sk, skb, true);
+	return 0;
+}
+
+/*
+ * Retransmit the oldest unacknowledged segment (fast retransmit, a
+ * repeated SYN,ACK, NewReno's partial ACK).
  */
 void edu_retransmit_head(struct sock *sk, enum edu_rtx_kind why)
 {
 	struct edu_sock *es = edu_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb || skb == es->send_head)
-		return;
-	/* One segment, not a whole super-segment (RFC 5681 3.2). */
-	if (skb->len > es->mss && edu_split_skb(sk, skb, es->mss))
-		return;
-	if (EDU_SKB_CB(skb)->tx_count < 255)
-		EDU_SKB_CB(skb)->tx_count++;
-	EDU_SKB_CB(skb)->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
-	es->total_retrans++;
-	EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
-	trace_edu_retransmit(sk, why, EDU_SKB_CB(skb)->seq,
-			     EDU_SKB_CB(skb)->end_seq, EDU_SKB_CB(skb)->tx_count);
-	edu_transmit_skb(sk, skb, true);
+	if (skb && skb != es->send_head)
+		edu_retransmit_skb(sk, skb, why);
 }
 
 /* ---- the receiving side's part of output ---------------------------------- */

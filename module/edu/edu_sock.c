@@ -409,6 +409,10 @@ int edu_disconnect(struct sock *sk)
 	es->wscale_ok = 0;
 	es->snd_wscale = 0;
 	es->rcv_wscale = 0;
+	es->sack_ok = 0;
+	es->sacked_out = 0;
+	es->lost_out = 0;
+	es->retrans_out = 0;
 	edu_cong_init(sk);
 	return 0;
 }

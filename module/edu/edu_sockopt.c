@@ -71,6 +71,7 @@ static void edu_get_info(struct sock *sk, struct edu_info *info)
 {
 	struct edu_sock *es = edu_sk(sk);
 	bool sync = sk->sk_state != EDU_CLOSE && sk->sk_state != EDU_LISTEN;
+	u32 mss;
 
 	memset(info, 0, sizeof(*info));
 	info->edui_state = sk->sk_state;
@@ -106,6 +107,15 @@ static void edu_get_info(struct sock *sk, struct edu_info *info)
 	info->edui_rcv_nxt = es->rcv_nxt - es->irs;
 	strscpy(info->edui_ca_name, es->ca_ops->name, EDU_CA_NAME_MAX);
 	edu_cong_get_info(sk, &info->edui_cc);
+	if (es->wscale_ok)
+		info->edui_options |= EDU_INFO_OPT_WSCALE;
+	if (es->sack_ok)
+		info->edui_options |= EDU_INFO_OPT_SACK;
+	mss = max_t(u32, es->mss, 1);
+	info->edui_sacked = DIV_ROUND_UP(es->sacked_out, mss);
+	info->edui_lost = DIV_ROUND_UP(es->lost_out, mss);
+	info->edui_retrans = DIV_ROUND_UP(es->retrans_out, mss);
+	info->edui_sack_retrans = es->sack_retrans;
 }
 
 int edu_getsockopt(struct socket *sock, int level, int optname,

@@ -5,6 +5,7 @@
  *   sysctl -w net.edu.syn_retries=2  (connect() gives up sooner)
  *   sysctl -w net.edu.orphan_retries=2 (closed connections give up sooner)
  *   sysctl -w net.edu.congestion_control=cubic  (for new sockets)
+ *   sysctl -w net.edu.sack=0         (no selective acknowledgment)
  */
 #include <linux/sysctl.h>
 #include <net/net_namespace.h>
@@ -86,6 +87,7 @@ static struct ctl_table edu_sysctl_template[] = {
 	EDU_SYSCTL(keepalive_probes, &edu_one, &edu_retries_max),
 	EDU_SYSCTL(port_low, &edu_zero, &edu_port_max),
 	EDU_SYSCTL(port_high, &edu_zero, &edu_port_max),
+	EDU_SYSCTL(sack, &edu_zero, &edu_one),
 	{
 		.procname	= "congestion_control",
 		.data		= (void *)offsetof(struct edu_net, cong_default),

@@ -56,6 +56,7 @@ TRACE_DEFINE_ENUM(EDU_RTX_PARTIAL_ACK);
 TRACE_DEFINE_ENUM(EDU_RTX_SYN);
 TRACE_DEFINE_ENUM(EDU_RTX_PROBE);
 TRACE_DEFINE_ENUM(EDU_RTX_KEEPALIVE);
+TRACE_DEFINE_ENUM(EDU_RTX_SACK);
 TRACE_DEFINE_ENUM(EDU_LOOKUP_ESTABLISHED);
 TRACE_DEFINE_ENUM(EDU_LOOKUP_TIMEWAIT);
 TRACE_DEFINE_ENUM(EDU_LOOKUP_LISTENER);
@@ -361,7 +362,8 @@ TRACE_EVENT(edu_retransmit,
 				       { EDU_RTX_PARTIAL_ACK, "partial-ack" },
 				       { EDU_RTX_SYN, "syn" },
 				       { EDU_RTX_PROBE, "probe" },
-				       { EDU_RTX_KEEPALIVE, "keepalive" }),
+				       { EDU_RTX_KEEPALIVE, "keepalive" },
+				       { EDU_RTX_SACK, "sack" }),
 		      __entry->seq, __entry->end_seq, __entry->count,
 		      __entry->rto_ms, __entry->snd_una)
 );

@@ -54,7 +54,7 @@ struct sockaddr_edu {
  * +-------+-------+---------------+-------------------------------+
  * |           Checksum            |      Reserved (must be 0)     |
  * +-------------------------------+-------------------------------+
- * |                    Options (SYN only)         |    Padding    |
+ * |                    Options                    |    Padding    |
  * +-----------------------------------------------+---------------+
  */
 struct eduhdr {
@@ -80,13 +80,22 @@ struct eduhdr {
 #define EDU_FLAG_PSH	0x08
 #define EDU_FLAG_ACK	0x10
 
-/* Options, carried on SYN segments only (RFC 9293 3.1, RFC 7323 2.2). */
+/*
+ * Options, with TCP's kinds. MSS, window scale and SACK-permitted only on
+ * SYN segments (RFC 9293 3.1, RFC 7323 2.2, RFC 2018 2); SACK blocks on
+ * any ACK once both ends agreed to SACK (RFC 2018 3).
+ */
 #define EDU_OPT_EOL		0
 #define EDU_OPT_NOP		1
 #define EDU_OPT_MSS		2	/* kind, len=4, 16-bit MSS */
 #define EDU_OPT_WSCALE		3	/* kind, len=3, shift count 0..14 */
+#define EDU_OPT_SACK_PERM	4	/* kind, len=2: "I understand SACK" */
+#define EDU_OPT_SACK		5	/* kind, len=2+8n: n blocks left:right */
 #define EDU_OPTLEN_MSS		4
 #define EDU_OPTLEN_WSCALE	3
+#define EDU_OPTLEN_SACK_PERM	2
+#define EDU_OPTLEN_SACK_BLOCK	8
+#define EDU_MAX_SACK_BLOCKS	4	/* 2 + 4 * 8 = 34 of the 40 bytes */
 #define EDU_MAX_WSCALE		14
 
 /* SOL_EDU options */
@@ -190,6 +199,17 @@ struct edu_info {
 
 	char	edui_ca_name[EDU_CA_NAME_MAX];
 	union edu_cc_info edui_cc;	/* the algorithm's state, see above */
+
+	/* Selective acknowledgment (RFC 2018) and its scoreboard (RFC 6675) */
+	__u32	edui_options;		/* EDU_INFO_OPT_*: agreed on the handshake */
+	__u32	edui_sacked;		/* segments above snd_una the peer SACKed */
+	__u32	edui_lost;		/* segments the scoreboard holds lost */
+	__u32	edui_retrans;		/* retransmitted segments in flight */
+	__u32	edui_sack_retrans;	/* holes resent from the scoreboard, lifetime */
+	__u32	edui_pad3;
 };
+
+#define EDU_INFO_OPT_WSCALE	0x1	/* window scaling (RFC 7323) */
+#define EDU_INFO_OPT_SACK	0x2	/* selective acknowledgment (RFC 2018) */
 
 #endif /* _UAPI_LINUX_EDU_H */
