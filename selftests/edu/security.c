@@ -82,6 +82,8 @@ static const struct { size_t off, len; } info_fields[] = {
 	F(edui_zero_wnd_probes), F(edui_dup_acks_rcvd), F(edui_bytes_sent),
 	F(edui_bytes_acked), F(edui_bytes_received), F(edui_segs_out),
 	F(edui_segs_in), F(edui_snd_una), F(edui_snd_nxt), F(edui_rcv_nxt),
+	F(edui_options), F(edui_sacked), F(edui_lost), F(edui_retrans),
+	F(edui_sack_retrans),
 };
 
 /* 1 for each byte of struct edu_info that must be zero: padding, pad fields. */

@@ -252,7 +252,7 @@ struct tpoint {
 	double v;
 };
 
-enum opt_kind { O_EOL, O_NOP, O_MSS, O_WSCALE, O_RAW };
+enum opt_kind { O_EOL, O_NOP, O_MSS, O_WSCALE, O_SACKOK, O_SACK, O_RAW };
 
 struct optspec {
 	enum opt_kind kind;
@@ -260,6 +260,8 @@ struct optspec {
 	uint32_t val;
 	uint8_t raw[40];
 	int rawlen;
+	int nblk;		/* sack: blocks, relative to the receiver's ISN */
+	uint32_t blk[EDU_MAX_SACK_BLOCKS][2];
 };
 
 struct segspec {
@@ -370,7 +372,7 @@ static bool parse_tpoint(const char **pp, struct tpoint *tp)
 	return true;
 }
 
-/* "<mss 1460,nop,wscale 7>" or "<...>" */
+/* "<mss 1460,nop,wscale 7,nop,nop,sackOK>", "<nop,nop,sack 1001:2001 3001:4001>", "<...>" */
 static int parse_opts(int ln, char *text, struct segspec *s)
 {
 	char *tok, *save = NULL;
@@ -403,6 +405,27 @@ static int parse_opts(int ln, char *text, struct segspec *s)
 				return parse_error(ln, "%s needs a value", name);
 			else
 				o->val = strtoul(val, NULL, 0);
+		} else if (!strcmp(name, "sackOK")) {
+			o->kind = O_SACKOK;
+		} else if (!strcmp(name, "sack")) {
+			/* sack L:R [L:R ...], relative sequence numbers */
+			char *b = skip_ws(tok + 4);
+			unsigned long l, r;
+			int used;
+
+			o->kind = O_SACK;
+			while (*b) {
+				if (o->nblk >= EDU_MAX_SACK_BLOCKS ||
+				    sscanf(b, "%lu:%lu%n", &l, &r, &used) != 2)
+					return parse_error(ln, "sack wants up to %d blocks L:R",
+							   EDU_MAX_SACK_BLOCKS);
+				o->blk[o->nblk][0] = l;
+				o->blk[o->nblk][1] = r;
+				o->nblk++;
+				b = skip_ws(b + used);
+			}
+			if (!o->nblk)
+				return parse_error(ln, "sack needs a block");
 		} else if (!strcmp(name, "raw")) {
 			/* raw 03:02:07 - bytes exactly as written */
 			char *b = val;
@@ -802,9 +825,10 @@ static uint8_t local_byte(uint32_t relseq)	/* written by the local app */
 	return 'a' + (relseq - 1) % 26;
 }
 
-static int build_opts(const struct segspec *s, uint8_t *o)
+/* @base: our ISN, which the remote's SACK blocks are relative to */
+static int build_opts(const struct segspec *s, uint8_t *o, uint32_t base)
 {
-	int n = 0, i;
+	int n = 0, i, b;
 
 	for (i = 0; i < s->nopts; i++) {
 		const struct optspec *p = &s->opt[i];
@@ -822,6 +846,22 @@ static int build_opts(const struct segspec *s, uint8_t *o)
 			o[n++] = EDU_OPT_WSCALE;
 			o[n++] = EDU_OPTLEN_WSCALE;
 			o[n++] = p->val;
+			break;
+		case O_SACKOK:
+			o[n++] = EDU_OPT_SACK_PERM;
+			o[n++] = EDU_OPTLEN_SACK_PERM;
+			break;
+		case O_SACK:
+			o[n++] = EDU_OPT_SACK;
+			o[n++] = 2 + p->nblk * EDU_OPTLEN_SACK_BLOCK;
+			for (b = 0; b < p->nblk; b++) {
+				uint32_t l = htonl(p->blk[b][0] + base);
+				uint32_t r = htonl(p->blk[b][1] + base);
+
+				memcpy(o + n, &l, 4);
+				memcpy(o + n + 4, &r, 4);
+				n += EDU_OPTLEN_SACK_BLOCK;
+			}
 			break;
 		case O_RAW:
 			memcpy(o + n, p->raw, p->rawlen);
@@ -897,6 +937,23 @@ static void seg_str(char *buf, size_t sz, const uint8_t *ip, int len, bool outgo
 			} else if (o[i] == EDU_OPT_WSCALE && i + 2 < olen && o[i + 1] == 3) {
 				n += snprintf(buf + n, sz - n, "%swscale %u", sep, o[i + 2]);
 				i += 3;
+			} else if (o[i] == EDU_OPT_SACK_PERM && i + 1 < olen && o[i + 1] == 2) {
+				n += snprintf(buf + n, sz - n, "%ssackOK", sep);
+				i += 2;
+			} else if (o[i] == EDU_OPT_SACK && i + 1 < olen && o[i + 1] >= 10 &&
+				   !((o[i + 1] - 2) % 8) && i + o[i + 1] <= olen) {
+				int b, nb = (o[i + 1] - 2) / 8;
+
+				n += snprintf(buf + n, sz - n, "%ssack", sep);
+				for (b = 0; b < nb && n < (int)sz - 32; b++) {
+					uint32_t l, r;
+
+					memcpy(&l, o + i + 2 + 8 * b, 4);
+					memcpy(&r, o + i + 6 + 8 * b, 4);
+					n += snprintf(buf + n, sz - n, " %u:%u",
+						      ntohl(l) - off_ack, ntohl(r) - off_ack);
+				}
+				i += o[i + 1];
 			} else {
 				n += snprintf(buf + n, sz - n, "%sraw", sep);
 				for (; i < olen; i++)
@@ -1259,7 +1316,7 @@ static void do_inject(struct event *ev)
 	uint16_t rp = s->rport ? s->rport : cur_rport;
 	uint16_t lp = s->lport ? s->lport : lport;
 	struct conn *c = conn_get(rp);
-	int olen = build_opts(s, opts), seglen, i;
+	int olen = build_opts(s, opts, c->isn_known && !s->abs_seq ? c->lisn : 0), seglen, i;
 	uint32_t seq = s->abs_seq ? s->seq : s->seq + c->risn;
 	uint32_t ack = s->ack;
 	static uint16_t ipid = 1;
@@ -1331,6 +1388,22 @@ static int parse_out_opts(const uint8_t *o, int olen, struct optspec *out, int m
 		} else if (o[i] == EDU_OPT_WSCALE && o[i + 1] == EDU_OPTLEN_WSCALE) {
 			p->kind = O_WSCALE;
 			p->val = o[i + 2];
+		} else if (o[i] == EDU_OPT_SACK_PERM && o[i + 1] == EDU_OPTLEN_SACK_PERM) {
+			p->kind = O_SACKOK;
+		} else if (o[i] == EDU_OPT_SACK && o[i + 1] >= 10 && !((o[i + 1] - 2) % 8) &&
+			   (o[i + 1] - 2) / 8 <= EDU_MAX_SACK_BLOCKS) {
+			int b;
+
+			p->kind = O_SACK;
+			p->nblk = (o[i + 1] - 2) / 8;
+			for (b = 0; b < p->nblk; b++) {	/* absolute here */
+				uint32_t l, r;
+
+				memcpy(&l, o + i + 2 + 8 * b, 4);
+				memcpy(&r, o + i + 6 + 8 * b, 4);
+				p->blk[b][0] = ntohl(l);
+				p->blk[b][1] = ntohl(r);
+			}
 		} else {
 			p->kind = O_RAW;
 			p->rawlen = o[i + 1];
@@ -1431,6 +1504,25 @@ static void match_segment(struct event *ev, const struct pkt *p, char *why, size
 			return;
 		}
 		for (i = 0; i < ngot; i++) {
+			if (got[i].kind == O_SACK && want[i].kind == O_SACK) {
+				int b;
+
+				if (got[i].nblk != want[i].nblk) {
+					snprintf(why, wsz, "option %d: %d SACK blocks, expected %d",
+						 i + 1, got[i].nblk, want[i].nblk);
+					return;
+				}
+				for (b = 0; b < got[i].nblk; b++)
+					if (got[i].blk[b][0] - c->risn != want[i].blk[b][0] ||
+					    got[i].blk[b][1] - c->risn != want[i].blk[b][1]) {
+						snprintf(why, wsz, "option %d: SACK block %d is %u:%u, expected %u:%u",
+							 i + 1, b + 1, got[i].blk[b][0] - c->risn,
+							 got[i].blk[b][1] - c->risn,
+							 want[i].blk[b][0], want[i].blk[b][1]);
+						return;
+					}
+				continue;
+			}
 			if (got[i].kind != want[i].kind ||
 			    (!want[i].any && got[i].val != want[i].val) ||
 			    (got[i].kind == O_RAW && (got[i].rawlen != want[i].rawlen ||
@@ -1528,6 +1620,7 @@ static const struct info_field info_fields[] = {
 	F(total_retrans), F(fast_retrans), F(rto_expiries), F(zero_wnd_probes),
 	F(dup_acks_rcvd), F(bytes_sent), F(bytes_acked), F(bytes_received),
 	F(segs_out), F(segs_in), F(snd_una), F(snd_nxt), F(rcv_nxt),
+	F(options), F(sacked), F(lost), F(retrans), F(sack_retrans),
 	{ NULL, 0, 0 }
 };
 
