@@ -104,14 +104,14 @@ def main():
 
     # -- retransmissions -------------------------------------------------
     rtx = [r for r in ev("edu_retransmit") if tup(r) == client and
-           r.f.get("kind") in ("rto", "fast", "partial-ack", "syn")]
+           r.f.get("kind") in ("rto", "fast", "partial-ack", "sack", "syn")]
     kinds = {}
     for r in rtx:
         kinds[r.f["kind"]] = kinds.get(r.f["kind"], 0) + 1
     print("# client retransmissions by kind: %s" % kinds)
     check("retransmit_events_present",
-          any(k in kinds for k in ("rto", "fast", "partial-ack")),
-          "no rto/fast/partial-ack retransmission traced")
+          any(k in kinds for k in ("rto", "fast", "partial-ack", "sack")),
+          "no rto/fast/partial-ack/sack retransmission traced")
 
     sent = []		# (seq, end) of every client segment built so far
     bad = []
@@ -205,7 +205,10 @@ def main():
     print("# server: %s" % " ".join("%s->%s" % (r.f["old"], r.f["new"]) for r in s))
     t = [when(c, "CLOSE", "SYN_SENT"), when(s, "CLOSE", "SYN_RECV"),
          when(c, "SYN_SENT", "ESTABLISHED"), when(s, "SYN_RECV", "ESTABLISHED")]
-    ok = None not in t and t[0] < t[1] < t[2] and t[1] < t[3]
+    # "Not later than", not "strictly before": a debug kernel under
+    # emulation may fall back to a jiffy-grained trace clock, and then a
+    # whole handshake can carry one timestamp.
+    ok = None not in t and t[0] <= t[1] <= t[2] and t[1] <= t[3]
     why = "handshake order %s" % t
     # The active close comes before the peer's CLOSE_WAIT; both end closed.
     for a, b in ((c, s), (s, c)):
