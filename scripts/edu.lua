@@ -21,6 +21,9 @@
 --   edu.checksum.bad                   "Partial (offloaded to the NIC)" or
 --                                      "Unverified (truncated)"
 --   edu.options.mss edu.options.wscale SYN options
+--   edu.options.sack_perm              SACK-permitted on a SYN
+--   edu.options.sack_le/sack_re        SACK block edges, relative to the
+--                                      ISN of the data they acknowledge
 --   edu.stream                         conversation (4-tuple) index
 --   edu.analysis.*                     retransmission, duplicate ACK,
 --                                      zero window, window probe
@@ -41,6 +44,7 @@ local FLAG_FIN, FLAG_SYN, FLAG_RST, FLAG_PSH, FLAG_ACK = 0x01, 0x02, 0x04, 0x08,
 local FLAGS = { {FLAG_FIN, "FIN"}, {FLAG_SYN, "SYN"}, {FLAG_RST, "RST"},
 		{FLAG_PSH, "PSH"}, {FLAG_ACK, "ACK"} }
 local OPT_EOL, OPT_NOP, OPT_MSS, OPT_WSCALE = 0, 1, 2, 3
+local OPT_SACK_PERM, OPT_SACK = 4, 5
 local MAX_WSCALE = 14
 
 local f = edu.fields
@@ -71,6 +75,9 @@ f.csum_bad = ProtoField.bool("edu.checksum.bad", "Checksum Bad")
 f.reserved = ProtoField.uint16("edu.reserved", "Reserved", base.HEX)
 f.opt_mss  = ProtoField.uint16("edu.options.mss", "MSS")
 f.opt_ws   = ProtoField.uint8("edu.options.wscale", "Window scale shift")
+f.opt_sackp = ProtoField.bool("edu.options.sack_perm", "SACK permitted")
+f.opt_sle  = ProtoField.uint32("edu.options.sack_le", "SACK left edge (relative)")
+f.opt_sre  = ProtoField.uint32("edu.options.sack_re", "SACK right edge (relative)")
 f.len      = ProtoField.uint32("edu.len", "Payload Length")
 f.a_retr   = ProtoField.bool("edu.analysis.retransmission", "Retransmission")
 f.a_dup    = ProtoField.uint32("edu.analysis.duplicate_ack_num", "Duplicate ACK #")
@@ -158,10 +165,13 @@ end
 
 local function rel(v, base) return (v - base) % 4294967296 end
 
--- MSS and window-scale options of a SYN: {mss=, ws=}, parsed as
--- edu_parse_options() does: a malformed option ends the list.
+-- Options: {mss=, ws=, sackp=, sack=}, parsed as edu_parse_options()
+-- does: a malformed option ends the list. A capture with a short snap
+-- length may hold only part of them: what is missing is not decoded.
 local function parse_options(tvb, doff)
 	local o, opts = 20, {}
+
+	doff = math.min(doff, tvb:len())
 	while o < doff do
 		local kind = tvb(o, 1):uint()
 		if kind == OPT_EOL then
@@ -176,6 +186,11 @@ local function parse_options(tvb, doff)
 				opts.mss = { o + 2, 2 }
 			elseif kind == OPT_WSCALE and olen == 3 then
 				opts.ws = { o + 2, 1 }
+			elseif kind == OPT_SACK_PERM and olen == 2 then
+				opts.sackp = { o, 2 }
+			elseif kind == OPT_SACK and olen >= 10 and
+			       (olen - 2) % 8 == 0 then
+				opts.sack = { o + 2, (olen - 2) / 8 }
 			end
 			o = o + olen
 		end
@@ -360,6 +375,22 @@ function edu.dissector(tvb, pinfo, tree)
 		if opts.ws then
 			ot:add(f.opt_ws, tvb(opts.ws[1], 1))
 			optinfo = optinfo .. " WS=" .. shl(1, tvb(opts.ws[1], 1):uint())
+		end
+		if opts.sackp then
+			ot:add(f.opt_sackp, tvb(opts.sackp[1], 2), true)
+			optinfo = optinfo .. " SACK_PERM"
+		end
+		if opts.sack then
+			-- the blocks are in the space of SEG.ACK: the peer's ISN
+			local base = pp.risn or 0
+			for i = 0, opts.sack[2] - 1 do
+				local o = opts.sack[1] + 8 * i
+				local le = rel(tvb(o, 4):uint(), base)
+				local re = rel(tvb(o + 4, 4):uint(), base)
+				ot:add(f.opt_sle, tvb(o, 4), le)
+				ot:add(f.opt_sre, tvb(o + 4, 4), re)
+				optinfo = optinfo .. " SLE=" .. le .. " SRE=" .. re
+			end
 		end
 	end
 	t:add(f.len, plen):set_generated(true)

@@ -5,7 +5,8 @@
 # over an edunic pair, and what it says must match what the sockets and
 # the kernel did:
 #
-#   handshake   SYN, SYN+ACK, ACK with the right raw and relative numbers;
+#   handshake   SYN, SYN+ACK, ACK with the right raw and relative numbers,
+#               SACK-permitted on both SYNs;
 #               the client's payload and FIN end where EDU_INFO's byte
 #               count says; every segment the receiver's NIC delivered
 #               has a good checksum.
@@ -19,7 +20,8 @@
 #   corruption  edunic corrupts frames on the wire: the receiving MAC's
 #               FCS check drops them, so the receiver's capture holds no
 #               bad checksum, and the sender's capture marks as many
-#               retransmissions as the socket counted.
+#               retransmissions as the socket counted; the receiver's
+#               duplicate ACKs carry SACK blocks above their ACK.
 #
 # tshark takes about 20 s to start in the emulated guest, so the captures
 # are taken first, joined with mergecap and decoded by one tshark run.
@@ -112,6 +114,8 @@ capture_stop()
 # by "|" (a field a segment lacks, like the ACK of a SYN, stays empty):
 #   1 capture  2 ip.src  3 flags  4 seq_raw  5 ack_raw  6 seq  7 ack
 #   8 len  9 checksum.status  10 checksum.bad  11 fin  12 retransmission
+#   13 options.sack_perm  14 options.sack_le (first block)
+#   15 analysis.duplicate_ack_num
 DECODED=$DIR/decoded
 decode_all()
 {
@@ -129,7 +133,9 @@ decode_all()
 		-E separator='|' -E occurrence=f -e frame.number -e ip.src \
 		-e edu.flags -e edu.seq_raw -e edu.ack_raw -e edu.seq -e edu.ack \
 		-e edu.len -e edu.checksum.status -e edu.checksum.bad \
-		-e edu.flags.fin -e edu.analysis.retransmission 2>/dev/null |
+		-e edu.flags.fin -e edu.analysis.retransmission \
+		-e edu.options.sack_perm -e edu.options.sack_le \
+		-e edu.analysis.duplicate_ack_num 2>/dev/null |
 	awk -F'|' -v OFS='|' 'NR == FNR { split($0, r, " "); lo[r[1]] = r[2];
 					  hi[r[1]] = r[3]; next }
 		{ n = $1 + 0; for (c in lo) if (n >= lo[c] + 0 && n <= hi[c] + 0) $1 = c; print }' \
@@ -207,6 +213,8 @@ check_handshake()
 		test "$(echo "$d" | sed -n 2p | cut -d'|' -f2-3)" = "$A2|0x12"
 	expect "ACK from $A1 third" \
 		test "$(echo "$d" | sed -n 3p | cut -d'|' -f2-3)" = "$A1|0x10"
+	expect "SYN and SYN+ACK both offer SACK (RFC 2018 2)" \
+		test "$(echo "$d" | head -2 | cut -d'|' -f13 | tr '\n' .)" = "1.1."
 	expect "SYN+ACK acknowledges ISN+1" \
 		test "$sa_ack" = "$(( (s_seq + 1) % 4294967296 ))"
 	expect "ACK carries ISN+1 and acknowledges the server's ISN+1" \
@@ -336,7 +344,9 @@ run_corruption()
 	exchange $((128 << 10)) || rc=1
 	capture_stop
 	CR_CRC=$(ip netns exec $NS2 ethtool -S edub | awk '/rx_crc_errors/ { print $2 }')
-	capture_start ctx $NS1 edua 64 || return 1
+	# 100 bytes: Ethernet, IP and the segment header with 46 bytes of
+	# options, room for NOP NOP and a SACK option of 4 blocks.
+	capture_start ctx $NS1 edua 100 || return 1
 	exchange $((128 << 10)) || rc=1
 	capture_stop
 	CR_RETRANS=$(info_field client total_retrans)
@@ -346,7 +356,7 @@ run_corruption()
 
 check_corruption()
 {
-	local bad marked
+	local bad marked dups sacked wrong
 
 	bad=$(segs crx | awk -F'|' '$10 == 1' | wc -l)
 	log "receiver's MAC dropped $CR_CRC frames (rx_crc_errors), $bad bad sums captured"
@@ -358,6 +368,14 @@ check_corruption()
 	expect "retransmissions happened" test "${CR_RETRANS:-0}" -gt 0
 	expect "the dissector marks as many retransmitted segments as EDU_INFO counts" \
 		test "$marked" = "$CR_RETRANS"
+	# A hole at the receiver makes each later arrival send a duplicate
+	# ACK, and while the hole lasts every ACK reports the data beyond it.
+	dups=$(segs ctx | awk -F'|' -v s=$A2 '$2 == s && $15 > 0' | wc -l)
+	sacked=$(segs ctx | awk -F'|' -v s=$A2 '$2 == s && $14 != ""' | wc -l)
+	wrong=$(segs ctx | awk -F'|' -v s=$A2 '$2 == s && $14 != "" && $14 + 0 <= $7 + 0' | wc -l)
+	log "receiver: $dups duplicate ACKs, $sacked ACKs with SACK blocks, $wrong at or below SEG.ACK"
+	expect "duplicate ACKs carry SACK blocks" test "$dups" = 0 -o "$sacked" -gt 0
+	expect "every SACK block starts above the cumulative ACK" test "$wrong" = 0
 }
 
 declare -A RAN
