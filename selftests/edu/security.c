@@ -102,7 +102,8 @@ static void info_zero_map(uint8_t *map)
 /*
  * getsockopt(@opt) with every length 0..@size+8 into a patterned buffer.
  * @zero marks the bytes that must come back zero; @name_off the start of a
- * string after whose NUL all must be zero (-1: none). @full is what a
+ * name field of EDU_CA_NAME_MAX bytes, after whose NUL all of the field
+ * must be zero (-1: none). @full is what a
  * call with the whole size returns, for comparing each prefix.
  */
 static int check_lengths(struct __test_metadata *_metadata, int fd, int opt,
@@ -143,7 +144,8 @@ static int check_lengths(struct __test_metadata *_metadata, int fd, int opt,
 				TH_LOG("opt %d len %u: padding byte %zu is %#x",
 				       opt, want, i, buf[i]);
 		nul = false;
-		for (i = name_off; name_off >= 0 && i < len; i++) {
+		for (i = name_off; name_off >= 0 && i < len &&
+		     i < name_off + EDU_CA_NAME_MAX; i++) {
 			if (nul)
 				ASSERT_EQ(0, buf[i])
 					TH_LOG("opt %d len %u: byte %zu after the name's NUL is %#x",
