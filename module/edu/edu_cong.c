@@ -308,10 +308,18 @@ static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 {
 	struct edu_sock *es = edu_sk(sk);
 
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+
 	es->undo_cwnd = es->snd_cwnd;
 	es->undo_ssthresh = es->snd_ssthresh;
 	es->undo_stamp_us = edu_clock_us();
-	es->undo_possible = true;
+	/*
+	 * Only if the segment about to be resent went out once so far: an
+	 * early ACK then answers the original. One resent before, by an
+	 * earlier recovery, may be what the early ACK answers, and that
+	 * copy says nothing about this loss.
+	 */
+	es->undo_possible = !head || EDU_SKB_CB(head)->tx_count <= 1;
 	es->snd_ssthresh = es->ca_ops->ssthresh(sk);
 	/* As Linux's tcp_enter_loss(): only where ssthresh was just set. */
 	if (kind == EDU_LOSS_RTO && es->ca_ops->cwnd_event)

@@ -166,6 +166,12 @@ static void edu_sack_block(struct sock *sk, u32 start, u32 end)
  * ignored: empty ones, those at or below SND.UNA (a duplicate report,
  * RFC 2883, which this sender does not use) and those beyond what was
  * ever sent. The option itself was checked by edu_parse_options().
+ *
+ * After a timeout, until everything sent before it is acknowledged, the
+ * blocks are not used at all (RFC 6675 5.1 ends SACK recovery there):
+ * the sender goes back to SND.UNA, and marks on data beyond the new
+ * SND.NXT would be taken off pipe, letting the resending burst out at
+ * once into the queue that has just overflowed.
  */
 void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb)
 {
@@ -173,6 +179,8 @@ void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb)
 	const u8 *p = skb_transport_header(skb) + EDU_SKB_CB(skb)->sack_off;
 	int i, n = (p[1] - 2) / EDU_OPTLEN_SACK_BLOCK;
 
+	if (es->ca_state == EDU_CA_LOSS)
+		return;
 	for (i = 0, p += 2; i < n; i++, p += EDU_OPTLEN_SACK_BLOCK) {
 		u32 start = get_unaligned_be32(p), end = get_unaligned_be32(p + 4);
 
