@@ -29,6 +29,10 @@ SOL_EDU = 290
 EDU_INFO = 3
 EDU_CONGESTION = 4
 INF = cc_trace.INFINITE_SSTHRESH
+# Fast recovery's cwnd above ssthresh: the three segments the duplicate
+# ACKs say left the network (RFC 5681 3.2), none with SACK, where pipe
+# counts them (RFC 6675). congestion.sh passes net.edu.sack in EDU_SACK.
+INFLATE = 0 if os.environ.get('EDU_SACK', '1') == '1' else 3
 
 
 def log(*a):
@@ -160,13 +164,14 @@ def check_newreno_halves(ev):
     """
     On the third duplicate ACK NewReno sets ssthresh = max(FlightSize / 2, 2)
     (RFC 5681 eq. 4), of cwnd when less (just after a recovery the flight
-    can exceed the deflated cwnd), and cwnd = ssthresh + 3. Exact for
+    can exceed the deflated cwnd), and cwnd = ssthresh + 3, or ssthresh
+    with SACK (RFC 6675 5 step 4.2, pipe counts the three). Exact for
     every fast retransmit; and, as the flow is cwnd-limited, ssthresh is
     about half the cwnd before (within 2 segments + 10%).
     """
     def holds(prev, e):
         half = min(e.in_flight, prev.cwnd) // 2
-        exact = e.ssthresh == max(half, 2) and e.cwnd == e.ssthresh + 3
+        exact = e.ssthresh == max(half, 2) and e.cwnd == e.ssthresh + INFLATE
         near = abs(e.ssthresh - prev.cwnd / 2) <= 2 + 0.1 * prev.cwnd
         return exact and near
 
@@ -259,7 +264,7 @@ def check_westwood(ev, rate_kbit, tol):
     payload = rate_kbit * 1000 / 8 * 1460 / 1538
     enter = loss_events(ev, 'recovery_enter')
     halves = [e.ssthresh == max(min(e.in_flight, p.cwnd) // 2, 2) and
-              e.cwnd == e.ssthresh + 3 for p, e in enter]
+              e.cwnd == e.ssthresh + INFLATE for p, e in enter]
     log(f'{len(enter)} fast retransmits, {halves.count(False)} not halving')
     evs = [(p, e) for p, e in loss_events(ev, 'recovery_exit')
            if e.t > WESTWOOD_SETTLE_S]

@@ -72,6 +72,10 @@ new_netns "$NS1" && new_netns "$NS2" && link_pair edunic "$NS1" "$NS2" ||
 	skip_all "no edunic pair"
 # A receive buffer that never limits the sender: cwnd decides alone.
 ip netns exec "$NS2" sysctl -qw net.edu.rmem_default=4194304
+# Whether fast recovery is SACK's (RFC 6675) or NewReno's: cong_check.py
+# expects cwnd = ssthresh or ssthresh + 3 on entry.
+EDU_SACK=$(ip netns exec "$NS1" sysctl -n net.edu.sack)
+export EDU_SACK
 
 emul()	# emul OPTIONS...: the sender's side of the link
 {
