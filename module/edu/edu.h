@@ -594,7 +594,7 @@ u32 edu_size_goal(struct sock *sk);
 int edu_trim_head(struct sk_buff *skb, u32 len);
 
 /* edu_sack.c */
-int edu_sack_blocks(struct sock *sk, u8 *opt);
+int edu_sack_blocks(struct sock *sk, u8 *opt, int max_blocks);
 void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb);
 void edu_sack_acked(struct edu_sock *es, const struct sk_buff *skb, u32 len);
 void edu_sack_mark_head_lost(struct sock *sk);

@@ -302,7 +302,14 @@ int edu_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone)
 		optlen = edu_syn_options(sk, opt);
 	else if (es->sack_ok && (flags & EDU_FLAG_ACK) &&
 		 !skb_queue_empty(&es->ofo_queue))
-		optlen = edu_sack_blocks(sk, opt);
+		/*
+		 * Options count against the MSS (RFC 9293 3.7.1): beside
+		 * data only the blocks that still fit, none beside a full
+		 * segment, so that it never exceeds the path's MTU.
+		 */
+		optlen = edu_sack_blocks(sk, opt, payload ?
+				((int)es->mss - payload - 4) / EDU_OPTLEN_SACK_BLOCK :
+				EDU_MAX_SACK_BLOCKS);
 
 	th = skb_push(skb, EDU_HDR_LEN + optlen);
 	skb_reset_transport_header(skb);

@@ -26,13 +26,14 @@
 /* ---- the receiver: blocks of the out-of-order queue -------------------- */
 
 /*
- * Write NOP, NOP and the SACK option for the out-of-order queue into @opt
- * (36 bytes of room). RFC 2018 4: the first block holds the segment that
- * arrived last, so that each block is reported in several ACKs and one
- * lost ACK loses nothing; the others follow, highest first. Returns the
- * length written, 0 when there is nothing to report.
+ * Write NOP, NOP and the SACK option for the out-of-order queue into @opt,
+ * at most @max_blocks blocks (4 fill the 36 bytes of room). RFC 2018 4:
+ * the first block holds the segment that arrived last, so that each block
+ * is reported in several ACKs and one lost ACK loses nothing; the others
+ * follow, highest first. Returns the length written, 0 when there is
+ * nothing to report.
  */
-int edu_sack_blocks(struct sock *sk, u8 *opt)
+int edu_sack_blocks(struct sock *sk, u8 *opt, int max_blocks)
 {
 	struct edu_sock *es = edu_sk(sk);
 	/* [0]: the latest arrival's block; [1..]: the others, highest first */
@@ -74,9 +75,10 @@ int edu_sack_blocks(struct sock *sk, u8 *opt)
 		      skb_queue_prev(&es->ofo_queue, skb);
 	}
 	first = recent ? 0 : 1;	/* no block holds the latest: slot 0 unused */
-	if (first == n)
+	max_blocks = min(max_blocks, EDU_MAX_SACK_BLOCKS);
+	if (first == n || max_blocks <= 0)
 		return 0;
-	n = min(n, first + EDU_MAX_SACK_BLOCKS);
+	n = min(n, first + max_blocks);
 	len = 4 + (n - first) * EDU_OPTLEN_SACK_BLOCK;
 	opt[0] = EDU_OPT_NOP;
 	opt[1] = EDU_OPT_NOP;
@@ -113,10 +115,15 @@ static void edu_sack_mark(struct edu_sock *es, struct sk_buff *skb)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 
 	edu_sack_acked(es, skb, skb->len);
+	/*
+	 * The send time of the latest segment SACKed. The first mark of a
+	 * scoreboard sets it whatever the old value: the microsecond clock
+	 * wraps, and a stale stamp could seem to be in the future.
+	 */
+	if (!es->sacked_out || (s32)(cb->when - es->sack_when) > 0)
+		es->sack_when = cb->when;
 	cb->sacked = EDU_SACKED_ACKED;
 	es->sacked_out += skb->len;
-	if ((s32)(cb->when - es->sack_when) > 0)
-		es->sack_when = cb->when;
 }
 
 static struct sk_buff *edu_wq_next(struct sock *sk, struct sk_buff *skb)
@@ -128,7 +135,11 @@ static struct sk_buff *edu_wq_next(struct sock *sk, struct sk_buff *skb)
 /*
  * Mark what one block [@start, @end) covers of the data in flight. A send
  * queue skb may hold many segments; one that a block edge cuts is split
- * there first, so that every skb is wholly SACKed or wholly a hole.
+ * there first, so that every skb is wholly SACKed or wholly a hole. Only
+ * at a segment's edge (cb->seq + k * MSS, as the skb went out): a peer
+ * whose blocks cut at any byte would otherwise split the queue into
+ * skbs of a byte each (the attack on Linux of CVE-2019-11478); the part
+ * of a segment a block covers is not marked.
  */
 static void edu_sack_block(struct sock *sk, u32 start, u32 end)
 {
@@ -148,15 +159,20 @@ static void edu_sack_block(struct sock *sk, u32 start, u32 end)
 			continue;
 		/* The block begins inside: the front stays a hole. */
 		if (edu_after(start, cb->seq)) {
-			if (start - cb->seq < skb->len)
-				edu_split_skb(sk, skb, start - cb->seq);
+			u32 off = roundup(start - cb->seq, es->mss);
+
+			if (off < skb->len)
+				edu_split_skb(sk, skb, off);
 			continue;
 		}
 		/* It ends inside: split there and mark the front. */
-		if (edu_after(cb->end_seq, end) &&
-		    (end - cb->seq >= skb->len ||
-		     edu_split_skb(sk, skb, end - cb->seq)))
-			break;
+		if (edu_after(cb->end_seq, end)) {
+			u32 off = rounddown(end - cb->seq, es->mss);
+
+			if (!off || off >= skb->len ||
+			    edu_split_skb(sk, skb, off))
+				break;
+		}
 		edu_sack_mark(es, skb);
 	}
 }
@@ -206,6 +222,8 @@ static void edu_sack_lost_retrans(struct sock *sk)
 	s32 reo = max_t(u32, es->srtt_us / 4, 1000);
 	struct sk_buff *skb;
 
+	if (!es->sacked_out)	/* nothing SACKed: sack_when says nothing */
+		return;
 	for (skb = skb_peek(&sk->sk_write_queue);
 	     skb && skb != es->send_head && es->retrans_out;
 	     skb = edu_wq_next(sk, skb)) {
