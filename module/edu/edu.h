@@ -630,6 +630,14 @@ static inline void *edu_ca_priv(const struct sock *sk)
 	return (void *)edu_sk(sk)->ca_priv;
 }
 
+/* The skb after @skb on the send queue, NULL after the last one. */
+static inline struct sk_buff *edu_write_queue_next(struct sock *sk,
+						   struct sk_buff *skb)
+{
+	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
+	       skb_queue_next(&sk->sk_write_queue, skb);
+}
+
 /* Microsecond clock of RTT samples and send stamps (wraps after 71 min). */
 static inline u32 edu_clock_us(void)
 {

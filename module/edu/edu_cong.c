@@ -307,7 +307,6 @@ int edu_cong_set(struct sock *sk, const char *name)
 static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 {
 	struct edu_sock *es = edu_sk(sk);
-
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 
 	es->undo_cwnd = es->snd_cwnd;

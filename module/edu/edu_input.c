@@ -431,7 +431,7 @@ static void edu_check_space(struct sock *sk)
 static long edu_clean_acked(struct sock *sk, u32 ack)
 {
 	struct edu_sock *es = edu_sk(sk);
-	u32 now = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	u32 now = edu_clock_us();
 	bool retransmitted = false, later;
 	u32 rtx_when = 0;
 	long rtt = -1;
@@ -460,9 +460,7 @@ static long edu_clean_acked(struct sock *sk, u32 ack)
 		}
 		rtt = cb->tx_count == 1 && later ? (s32)(now - cb->when) : -1;
 		if (skb == es->send_head)
-			es->send_head = skb_queue_is_last(&sk->sk_write_queue,
-							  skb) ? NULL :
-					skb_queue_next(&sk->sk_write_queue, skb);
+			es->send_head = edu_write_queue_next(sk, skb);
 		es->bytes_acked += skb->len;	/* payload only, no SYN/FIN */
 		edu_sack_acked(es, skb, skb->len);
 		__skb_unlink(skb, &sk->sk_write_queue);

@@ -678,7 +678,7 @@ static void edu_send_one(struct sock *sk, struct sk_buff *skb)
 		EDU_INC_STATS(sock_net(sk), RETRANS_SEGS);
 	}
 	/* The latest transmission: what RTT samples are judged by. */
-	cb->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	cb->when = edu_clock_us();
 	if (cb->tx_count < 255)
 		cb->tx_count++;
 	if (cb->tx_count > 1)
@@ -688,8 +688,7 @@ static void edu_send_one(struct sock *sk, struct sk_buff *skb)
 	es->snd_nxt = cb->end_seq;
 	if (edu_after(es->snd_nxt, es->snd_max))
 		es->snd_max = es->snd_nxt;
-	es->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-			skb_queue_next(&sk->sk_write_queue, skb);
+	es->send_head = edu_write_queue_next(sk, skb);
 	if (!timer_pending(&es->rtx_timer) ||
 	    es->rtx_mode != EDU_TIMER_RETRANS)
 		edu_arm_rtx(sk);
@@ -803,7 +802,7 @@ int edu_retransmit_skb(struct sock *sk, struct sk_buff *skb,
 		return -ENOBUFS;
 	if (cb->tx_count < 255)
 		cb->tx_count++;
-	cb->when = (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+	cb->when = edu_clock_us();
 	if (es->sack_ok && es->ca_state == EDU_CA_RECOVERY &&
 	    !(cb->sacked & EDU_SACKED_RETRANS)) {
 		cb->sacked |= EDU_SACKED_RETRANS;

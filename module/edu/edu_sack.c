@@ -126,12 +126,6 @@ static void edu_sack_mark(struct edu_sock *es, struct sk_buff *skb)
 	es->sacked_out += skb->len;
 }
 
-static struct sk_buff *edu_wq_next(struct sock *sk, struct sk_buff *skb)
-{
-	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL :
-	       skb_queue_next(&sk->sk_write_queue, skb);
-}
-
 /*
  * Mark what one block [@start, @end) covers of the data in flight. A send
  * queue skb may hold many segments; one that a block edge cuts is split
@@ -147,7 +141,7 @@ static void edu_sack_block(struct sock *sk, u32 start, u32 end)
 	struct sk_buff *skb;
 
 	for (skb = skb_peek(&sk->sk_write_queue); skb && skb != es->send_head;
-	     skb = edu_wq_next(sk, skb)) {
+	     skb = edu_write_queue_next(sk, skb)) {
 		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 
 		if (!edu_after(cb->end_seq, start))
@@ -226,7 +220,7 @@ static void edu_sack_lost_retrans(struct sock *sk)
 		return;
 	for (skb = skb_peek(&sk->sk_write_queue);
 	     skb && skb != es->send_head && es->retrans_out;
-	     skb = edu_wq_next(sk, skb)) {
+	     skb = edu_write_queue_next(sk, skb)) {
 		struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 
 		if ((cb->sacked & (EDU_SACKED_ACKED | EDU_SACKED_RETRANS)) !=
@@ -315,7 +309,7 @@ void edu_sack_recover(struct sock *sk)
 	edu_sack_mark_lost(sk);
 	while (edu_in_flight(es) + es->mss <= es->snd_cwnd * es->mss) {
 		for (skb = skb ? skb : skb_peek(&sk->sk_write_queue);
-		     skb && skb != es->send_head; skb = edu_wq_next(sk, skb))
+		     skb && skb != es->send_head; skb = edu_write_queue_next(sk, skb))
 			if (EDU_SKB_CB(skb)->sacked == EDU_SACKED_LOST)
 				break;
 		if (!skb || skb == es->send_head ||
