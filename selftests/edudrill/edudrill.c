@@ -874,6 +874,15 @@ static int build_opts(const struct segspec *s, uint8_t *o, uint32_t base)
 	return n;
 }
 
+/* Block @b of the SACK option at @o (kind first): its edges, host order. */
+static void sack_block(const uint8_t *o, int b, uint32_t *l, uint32_t *r)
+{
+	memcpy(l, o + 2 + EDU_OPTLEN_SACK_BLOCK * b, 4);
+	memcpy(r, o + 6 + EDU_OPTLEN_SACK_BLOCK * b, 4);
+	*l = ntohl(*l);
+	*r = ntohl(*r);
+}
+
 /* Text form of a segment's header, relative to @c when it knows the ISNs. */
 static void seg_str(char *buf, size_t sz, const uint8_t *ip, int len, bool outgoing)
 {
@@ -948,10 +957,9 @@ static void seg_str(char *buf, size_t sz, const uint8_t *ip, int len, bool outgo
 				for (b = 0; b < nb && n < (int)sz - 32; b++) {
 					uint32_t l, r;
 
-					memcpy(&l, o + i + 2 + 8 * b, 4);
-					memcpy(&r, o + i + 6 + 8 * b, 4);
+					sack_block(o + i, b, &l, &r);
 					n += snprintf(buf + n, sz - n, " %u:%u",
-						      ntohl(l) - off_ack, ntohl(r) - off_ack);
+						      l - off_ack, r - off_ack);
 				}
 				i += o[i + 1];
 			} else {
@@ -1396,14 +1404,8 @@ static int parse_out_opts(const uint8_t *o, int olen, struct optspec *out, int m
 
 			p->kind = O_SACK;
 			p->nblk = (o[i + 1] - 2) / 8;
-			for (b = 0; b < p->nblk; b++) {	/* absolute here */
-				uint32_t l, r;
-
-				memcpy(&l, o + i + 2 + 8 * b, 4);
-				memcpy(&r, o + i + 6 + 8 * b, 4);
-				p->blk[b][0] = ntohl(l);
-				p->blk[b][1] = ntohl(r);
-			}
+			for (b = 0; b < p->nblk; b++)	/* absolute here */
+				sack_block(o + i, b, &p->blk[b][0], &p->blk[b][1]);
 		} else {
 			p->kind = O_RAW;
 			p->rawlen = o[i + 1];
