@@ -77,23 +77,32 @@ static void vegas_decide(struct sock *sk, u32 acked)
 	struct edu_sock *es = edu_sk(sk);
 	struct edu_vegas *v = vegas(sk);
 	u32 rtt = v->min_rtt_us, cwnd = es->snd_cwnd, target;
+	u64 diff_rtt;
 
+	/*
+	 * Diff * RTT, so that Diff is compared with alpha, beta and gamma
+	 * exactly. Rounded down, a Diff of 4 would stand for anything up to
+	 * 5 queued segments: two flows holding 2 and 4.9 would share the
+	 * link 1 : 2.5 with neither moving, where the paper's band allows
+	 * at most 1 : 2.
+	 */
+	diff_rtt = (u64)cwnd * (rtt - v->base_rtt_us);
 	v->last_rtt_us = rtt;
-	v->diff = div_u64((u64)cwnd * (rtt - v->base_rtt_us), rtt);
+	v->diff = div_u64(diff_rtt, rtt);
 	target = div_u64((u64)cwnd * v->base_rtt_us, rtt);
 
 	if (edu_in_slow_start(es)) {
-		if (v->diff > VEGAS_GAMMA) {
+		if (diff_rtt > (u64)VEGAS_GAMMA * rtt) {
 			/* Going too fast: cwnd = actual rate * BaseRTT. */
 			es->snd_cwnd = min(cwnd, target + 1);
 			es->snd_ssthresh = min(es->snd_ssthresh, es->snd_cwnd);
 		} else {
 			edu_slow_start(es, acked);
 		}
-	} else if (v->diff > VEGAS_BETA) {
+	} else if (diff_rtt > (u64)VEGAS_BETA * rtt) {
 		es->snd_cwnd = cwnd - 1;
 		es->snd_ssthresh = min(es->snd_ssthresh, es->snd_cwnd);
-	} else if (v->diff < VEGAS_ALPHA) {
+	} else if (diff_rtt < (u64)VEGAS_ALPHA * rtt) {
 		es->snd_cwnd = cwnd + 1;
 	}
 	es->snd_cwnd = clamp_t(u32, es->snd_cwnd, 2, 65535);
