@@ -15,7 +15,11 @@ cd "$TOP"
 if [ "${1:-}" = debug ]; then
 	AF_EDU_KDIR=$(scripts/debug-kernel.sh | tail -n 1) || exit 1
 	export AF_EDU_KDIR AF_EDU_KERNEL=$AF_EDU_KDIR/arch/x86/boot/bzImage
-	export AF_EDU_CMDLINE="kmemleak=on"
+	# A soft lockup ends the run at once (softlockup_panic) with every
+	# CPU's stack, the stuck one's and the others' (taken by NMI), on the
+	# console (loglevel=5 shows the stacks' KERN_DEFAULT lines): a guest
+	# that never recovers would otherwise hold the run until its time-out.
+	export AF_EDU_CMDLINE="kmemleak=on loglevel=5 softlockup_all_cpu_backtrace=1 softlockup_panic=1"
 	# The fuzzers run longer where the sanitizers can see what they hit;
 	# the tests' limits on the kernel's own speed (edu_time_factor())
 	# stretch for a kernel that checks every access and lock.
