@@ -595,7 +595,7 @@ int edu_trim_head(struct sk_buff *skb, u32 len);
 
 /* edu_sack.c */
 int edu_sack_blocks(struct sock *sk, u8 *opt, int max_blocks);
-void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb);
+bool edu_sack_rcv(struct sock *sk, const struct sk_buff *skb);
 void edu_sack_acked(struct edu_sock *es, const struct sk_buff *skb, u32 len);
 void edu_sack_mark_head_lost(struct sock *sk);
 void edu_sack_recover(struct sock *sk);

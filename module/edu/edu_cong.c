@@ -367,8 +367,9 @@ static bool edu_cong_try_undo(struct sock *sk)
 
 /*
  * A duplicate ACK (RFC 5681 2: no data, no window change, SEG.ACK ==
- * SND.UNA while data is outstanding). The third one starts fast
- * retransmit and fast recovery (RFC 5681 3.2, RFC 6582 3.2 step 2).
+ * SND.UNA while data is outstanding; with SACK, RFC 6675 2: an ACK at
+ * SND.UNA that SACKs new data). The third one starts fast retransmit and
+ * fast recovery (RFC 5681 3.2, RFC 6582 3.2 step 2).
  */
 void edu_cong_on_dupack(struct sock *sk)
 {

@@ -487,7 +487,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	struct edu_skb_cb *cb = EDU_SKB_CB(skb);
 	u32 ack = cb->ack_seq, prior_una = es->snd_una, prior_nxt = es->snd_nxt;
 	u32 nwin = (u32)cb->window << es->snd_wscale;
-	bool win_changed = false, rearm;
+	bool win_changed = false, new_sack = false, rearm;
 	long rtt = -1;
 
 	if (edu_after(ack, es->snd_max)) {
@@ -504,7 +504,7 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	if (edu_after(ack, prior_una))
 		rtt = edu_clean_acked(sk, ack);
 	if (es->sack_ok && cb->sack_off)
-		edu_sack_rcv(sk, skb);
+		new_sack = edu_sack_rcv(sk, skb);
 	trace_edu_ack(sk, ack, es->snd_una - prior_una);
 
 	/* Window update rule: only from a newer segment (SND.WL1, SND.WL2). */
@@ -525,8 +525,14 @@ static bool edu_ack(struct sock *sk, struct sk_buff *skb)
 	 */
 	es->probes_unanswered = 0;
 	if (ack == prior_una) {
-		if (cb->end_seq == cb->seq && !win_changed &&
-		    es->snd_max != es->snd_una)
+		/*
+		 * A duplicate ACK: no data and the same window (RFC 5681 2),
+		 * or, with SACK, any ACK that SACKs new data (RFC 6675 2): a
+		 * receiver whose reader frees buffer space while the hole
+		 * waits moves its window, and its duplicates still count.
+		 */
+		if (es->snd_max != es->snd_una &&
+		    (new_sack || (cb->end_seq == cb->seq && !win_changed)))
 			edu_cong_on_dupack(sk);
 	} else {
 		es->retransmits = 0;

@@ -182,15 +182,19 @@ static void edu_sack_block(struct sock *sk, u32 start, u32 end)
  * the sender goes back to SND.UNA, and marks on data beyond the new
  * SND.NXT would be taken off pipe, letting the resending burst out at
  * once into the queue that has just overflowed.
+ *
+ * Returns whether the ACK SACKed data not SACKed before: the duplicate
+ * ACK of RFC 6675 2.
  */
-void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb)
+bool edu_sack_rcv(struct sock *sk, const struct sk_buff *skb)
 {
 	struct edu_sock *es = edu_sk(sk);
 	const u8 *p = skb_transport_header(skb) + EDU_SKB_CB(skb)->sack_off;
 	int i, n = (p[1] - 2) / EDU_OPTLEN_SACK_BLOCK;
+	u32 prior_sacked = es->sacked_out;
 
 	if (es->ca_state == EDU_CA_LOSS)
-		return;
+		return false;
 	for (i = 0, p += 2; i < n; i++, p += EDU_OPTLEN_SACK_BLOCK) {
 		u32 start = get_unaligned_be32(p), end = get_unaligned_be32(p + 4);
 
@@ -201,6 +205,7 @@ void edu_sack_rcv(struct sock *sk, const struct sk_buff *skb)
 			start = es->snd_una;
 		edu_sack_block(sk, start, end);
 	}
+	return es->sacked_out > prior_sacked;
 }
 
 /*
