@@ -57,12 +57,24 @@ static void vegas_init(struct sock *sk)
 	vegas_new_round(sk);
 }
 
-/* RTT samples: BaseRTT over the connection, the minimum of this round. */
+/*
+ * RTT samples: BaseRTT over the connection, the minimum of this round.
+ * BaseRTT is "commonly the RTT of the first segment sent by the
+ * connection, before the router queues increase" (the paper): the
+ * connection's smallest sample (edu_rtt_sample()) counts, its SYN's
+ * included, which Linux's Vegas, set up only after the handshake, does
+ * not see. Two flows that start together then agree on the path's RTT,
+ * where a flow's first data segment may already wait behind the other's
+ * first window.
+ */
 static void vegas_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
 {
+	u32 conn_min = edu_sk(sk)->rtt_min_us;
 	struct edu_vegas *v = vegas(sk);
 	u32 rtt;
 
+	if (conn_min)
+		v->base_rtt_us = min(v->base_rtt_us, conn_min + 1);
 	if (s->rtt_us < 0)
 		return;
 	rtt = s->rtt_us + 1;	/* never 0 */

@@ -473,18 +473,30 @@ struct flow {
 	double acked_mbit;	/* stream: acknowledged within SECS */
 };
 
+/*
+ * The flows of a stream run connect first and start sending together (as
+ * iperf3's streams do): a flow whose handshake waited behind another's
+ * first window would take that queue for part of the path, and Vegas,
+ * which learns the path's RTT from its first segments, would never
+ * forget it.
+ */
+static pthread_barrier_t start_line;
+
 static void *stream_flow(void *arg)
 {
 	struct flow *fl = arg;
 	char *buf = calloc(1, size);
 	int fd = dial(M_STREAM, size);
-	double t0 = now(), end = t0 + secs, t;
+	double t0, end, t;
 	struct stream_result res;
 	uint64_t written = 0;
 	int outq;
 
 	if (!buf)
 		die("calloc");
+	pthread_barrier_wait(&start_line);
+	t0 = now();
+	end = t0 + secs;
 	while (now_coarse() < end) {
 		if (write_full(fd, buf, size))
 			die("write");
@@ -623,6 +635,8 @@ static int client(void)
 		return idle_run();
 	if (!fl)
 		die("calloc");
+	if (pthread_barrier_init(&start_line, NULL, flows))
+		die("pthread_barrier_init");
 	cpu0 = sys_cpu();
 	t0 = now();
 	for (i = 0; i < flows; i++)
