@@ -29,7 +29,6 @@
 
 struct edu_vegas {
 	u32	beg_snd_nxt;	/* the round ends when this is acknowledged */
-	u32	base_rtt_us;	/* BaseRTT */
 	u32	min_rtt_us;	/* smallest RTT of this round */
 	u32	cnt_rtt;	/* RTT samples in this round */
 	u32	last_rtt_us;	/* min_rtt_us of the last round decided */
@@ -51,34 +50,31 @@ static void vegas_new_round(struct sock *sk)
 	v->cnt_rtt = 0;
 }
 
-static void vegas_init(struct sock *sk)
-{
-	vegas(sk)->base_rtt_us = U32_MAX;
-	vegas_new_round(sk);
-}
-
 /*
- * RTT samples: BaseRTT over the connection, the minimum of this round.
  * BaseRTT is "commonly the RTT of the first segment sent by the
  * connection, before the router queues increase" (the paper): the
- * connection's smallest sample (edu_rtt_sample()) counts, its SYN's
+ * connection's smallest RTT sample (edu_rtt_sample()), its SYN's
  * included, which Linux's Vegas, set up only after the handshake, does
  * not see. Two flows that start together then agree on the path's RTT,
  * where a flow's first data segment may already wait behind the other's
- * first window.
+ * first window. edu_ack() takes each sample before it calls the
+ * algorithm, so no sample of a round is below BaseRTT. One microsecond
+ * is added to it and to every sample here: never 0.
  */
+static u32 vegas_base_rtt(const struct sock *sk)
+{
+	return edu_sk(sk)->rtt_min_us + 1;
+}
+
+/* RTT samples: the minimum of this round. */
 static void vegas_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
 {
-	u32 conn_min = edu_sk(sk)->rtt_min_us;
 	struct edu_vegas *v = vegas(sk);
 	u32 rtt;
 
-	if (conn_min)
-		v->base_rtt_us = min(v->base_rtt_us, conn_min + 1);
 	if (s->rtt_us < 0)
 		return;
-	rtt = s->rtt_us + 1;	/* never 0 */
-	v->base_rtt_us = min(v->base_rtt_us, rtt);
+	rtt = max_t(long, s->rtt_us, 1) + 1;	/* as edu_rtt_sample() */
 	v->min_rtt_us = min(v->min_rtt_us, rtt);
 	v->cnt_rtt++;
 }
@@ -88,8 +84,9 @@ static void vegas_decide(struct sock *sk, u32 acked)
 {
 	struct edu_sock *es = edu_sk(sk);
 	struct edu_vegas *v = vegas(sk);
-	u32 rtt = v->min_rtt_us, cwnd = es->snd_cwnd, target;
+	u32 rtt = v->min_rtt_us, cwnd = es->snd_cwnd, base = vegas_base_rtt(sk);
 	u64 diff_rtt;
+	u32 target;
 
 	/*
 	 * Diff * RTT, so that Diff is compared with alpha, beta and gamma
@@ -98,10 +95,10 @@ static void vegas_decide(struct sock *sk, u32 acked)
 	 * link 1 : 2.5 with neither moving, where the paper's band allows
 	 * at most 1 : 2.
 	 */
-	diff_rtt = (u64)cwnd * (rtt - v->base_rtt_us);
+	diff_rtt = (u64)cwnd * (rtt - base);
 	v->last_rtt_us = rtt;
 	v->diff = div_u64(diff_rtt, rtt);
-	target = div_u64((u64)cwnd * v->base_rtt_us, rtt);
+	target = div_u64((u64)cwnd * base, rtt);
 
 	if (edu_in_slow_start(es)) {
 		if (diff_rtt > (u64)VEGAS_GAMMA * rtt) {
@@ -155,7 +152,7 @@ static void vegas_get_info(struct sock *sk, union edu_cc_info *info)
 {
 	struct edu_vegas *v = vegas(sk);
 
-	info->vegas.base_rtt_us = v->base_rtt_us == U32_MAX ? 0 : v->base_rtt_us;
+	info->vegas.base_rtt_us = edu_sk(sk)->rtt_min_us ? vegas_base_rtt(sk) : 0;
 	info->vegas.rtt_us = v->last_rtt_us;
 	info->vegas.diff = v->diff;
 	info->vegas.cnt_rtt = v->cnt_rtt;
@@ -164,7 +161,7 @@ static void vegas_get_info(struct sock *sk, union edu_cc_info *info)
 static struct edu_congestion_ops edu_vegas = {
 	.name		= "vegas",
 	.owner		= THIS_MODULE,
-	.init		= vegas_init,
+	.init		= vegas_new_round,	/* BaseRTT is the connection's */
 	.ssthresh	= edu_reno_ssthresh,
 	.cong_avoid	= vegas_cong_avoid,
 	.pkts_acked	= vegas_pkts_acked,
