@@ -6,31 +6,39 @@
  * evaluation and comparison of Westwood+, New Reno, and Vegas TCP
  * congestion control", ACM CCR 34(2), 2004), as Linux's tcp_westwood.c.
  *
- * Westwood+ grows the window as NewReno does, and a fast retransmit
- * halves it as NewReno does; what differs is where the window lands once
- * the loss is repaired. The sender measures from the ACK stream the rate
+ * Westwood+ grows the window as NewReno does; what differs is how far
+ * a loss takes it down. The sender measures from the ACK stream the rate
  * the path delivers:
  *
  *	sample  = bytes acknowledged in the last RTT / that RTT
  *	BWE     = 7/8 BWE + 1/8 sample     (a low-pass filter, applied twice)
  *	BWE * RTTmin / MSS                 (segments; at least 2)
  *
- * is the window the path carries without a queue. As in the paper's
- * Westwood+ and Linux's tcp_westwood.c (cwnd_event):
+ * is the window the path carries without a queue. The papers' rules
+ * (Mascolo et al. 2001, section 2; Grieco and Mascolo 2004, section 2):
  *
- *	end of fast recovery:	cwnd = ssthresh = BWE * RTTmin
+ *	three duplicate ACKs:	ssthresh = BWE * RTTmin,
+ *				cwnd = min(cwnd, ssthresh)
  *	timeout:		ssthresh = BWE * RTTmin, cwnd = 1,
  *				RTTmin measured afresh
  *
- * so a random loss on an uncongested link costs little, while a loss
- * from a full queue brings the window back to the bandwidth-delay
- * product. Linux resets RTTmin after a timeout (the path may have
- * changed) to its last RTT sample, taken before the timeout; here the
- * first sample after it, of a segment not retransmitted (Karn), starts
- * the new minimum. Duplicate ACKs count as one segment delivered each,
- * and the cumulative ACK that follows is reduced by what they already
- * counted. "+" is the per-RTT sampling, which keeps ACK compression from
- * inflating the estimate.
+ * so a random loss on an uncongested link costs little (the window falls
+ * to what the path delivered, not to half), while a loss from a full
+ * queue brings the window back to the bandwidth-delay product. Fast
+ * recovery itself runs at that window. Linux's tcp_westwood.c differs
+ * here: it halves as NewReno does for the recovery and sets cwnd =
+ * ssthresh = BWE * RTTmin only when recovery ends (CA_EVENT_COMPLETE_CWR),
+ * so it delivers half as much during each recovery and its estimate
+ * drops with it. Before the first bandwidth sample there is no estimate:
+ * a loss then halves as NewReno's does.
+ *
+ * Linux resets RTTmin after a timeout (the path may have changed) to its
+ * last RTT sample, taken before the timeout; here the first sample after
+ * it, of a segment not retransmitted (Karn), starts the new minimum.
+ * Duplicate ACKs count as one segment delivered each, and the cumulative
+ * ACK that follows is reduced by what they already counted. "+" is the
+ * per-RTT sampling, which keeps ACK compression from inflating the
+ * estimate.
  */
 #include <linux/module.h>
 #include "edu.h"
@@ -128,26 +136,32 @@ static u32 westwood_bw_rttmin(const struct sock *sk)
 	return max_t(u32, div_u64(bdp, edu_sk(sk)->mss), 2);
 }
 
+/* Three duplicate ACKs or a timeout: ssthresh = BWE * RTTmin. */
+static u32 westwood_ssthresh(struct sock *sk)
+{
+	if (!westwood(sk)->bw_est)
+		return edu_reno_ssthresh(sk);
+	return westwood_bw_rttmin(sk);
+}
+
 /*
- * The loss itself is answered as NewReno answers it (ssthresh is
- * edu_reno_ssthresh); BWE * RTTmin replaces it at the two moments where
- * Linux's tcp_westwood_event() does.
+ * The core set cwnd to ssthresh; where the estimate is above the window
+ * the loss came at, "if (cwnd > ssthresh) cwnd = ssthresh" leaves the
+ * window as it was, and slow start climbs to ssthresh after recovery.
  */
-static void westwood_cwnd_event(struct sock *sk, enum edu_ca_event ev)
+static void westwood_on_loss(struct sock *sk, enum edu_loss_kind kind)
 {
 	struct edu_sock *es = edu_sk(sk);
-	struct edu_westwood *w = westwood(sk);
 
-	switch (ev) {
-	case EDU_CA_EVENT_COMPLETE_CWR:
-		es->snd_ssthresh = westwood_bw_rttmin(sk);
-		es->snd_cwnd = es->snd_ssthresh;
-		break;
-	case EDU_CA_EVENT_LOSS:
-		es->snd_ssthresh = westwood_bw_rttmin(sk);
-		w->reset_rtt_min = true;
-		break;
-	}
+	if (kind == EDU_LOSS_DUPACK && es->snd_ssthresh > es->undo_cwnd)
+		es->snd_cwnd = es->undo_cwnd + (es->sack_ok ? 0 : 3);
+}
+
+/* A timeout: RTTmin is measured afresh, the path may have changed. */
+static void westwood_cwnd_event(struct sock *sk, enum edu_ca_event ev)
+{
+	if (ev == EDU_CA_EVENT_LOSS)
+		westwood(sk)->reset_rtt_min = true;
 }
 
 static void westwood_get_info(struct sock *sk, union edu_cc_info *info)
@@ -163,9 +177,10 @@ static struct edu_congestion_ops edu_westwood = {
 	.name		= "westwood",
 	.owner		= THIS_MODULE,
 	.init		= westwood_init,
-	.ssthresh	= edu_reno_ssthresh,
+	.ssthresh	= westwood_ssthresh,
 	.cong_avoid	= edu_reno_cong_avoid,
 	.pkts_acked	= westwood_pkts_acked,
+	.on_loss	= westwood_on_loss,
 	.cwnd_event	= westwood_cwnd_event,
 	.get_info	= westwood_get_info,
 };

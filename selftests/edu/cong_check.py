@@ -253,39 +253,41 @@ WESTWOOD_SETTLE_S = 6
 
 def check_westwood(ev, rate_kbit, tol):
     """
-    Westwood+ (Linux's tcp_westwood.c): a fast retransmit halves as
-    NewReno does (exact, RFC 5681 eq. 4); when the recovery ends,
-    cwnd = ssthresh = BWE * RTTmin / MSS. For every end of recovery after
-    the first WESTWOOD_SETTLE_S (the estimate needs them): ssthresh
-    equals the bw_rttmin the algorithm reports, cwnd equals ssthresh, and
-    BWE is within tol of the link's payload rate (rate * 1460 / 1538: the
-    bytes of a full frame on the wire that are payload).
+    Westwood+ (Mascolo et al.): on the third duplicate ACK ssthresh =
+    BWE * RTTmin / MSS and cwnd = min(cwnd, ssthresh); before the first
+    bandwidth sample (BWE 0) it halves as NewReno does. Every fast
+    retransmit is checked against the bw_rttmin the algorithm reports in
+    the same event; for those after the first WESTWOOD_SETTLE_S (the
+    estimate needs them) BWE must also be within tol of the link's payload
+    rate (rate * 1460 / 1538: the bytes of a full frame on the wire that
+    are payload).
     """
     payload = rate_kbit * 1000 / 8 * 1460 / 1538
     enter = loss_events(ev, 'recovery_enter')
-    halves = [e.ssthresh == max(min(e.in_flight, p.cwnd) // 2, 2) and
-              e.cwnd == e.ssthresh + INFLATE for p, e in enter]
-    log(f'{len(enter)} fast retransmits, {halves.count(False)} not halving')
-    evs = [(p, e) for p, e in loss_events(ev, 'recovery_exit')
-           if e.t > WESTWOOD_SETTLE_S]
     bad = 0
     ests = []
-    for _, e in evs:
+    for p, e in enter:
         bw, rttmin, bwr = e.state[0], e.state[1], e.state[2]
-        ests.append(bw)
-        if (e.ssthresh != bwr or e.cwnd != e.ssthresh or
-                abs(bw - payload) > tol * payload):
+        if bw:
+            want = bwr
+        else:
+            want = max(min(e.in_flight, p.cwnd) // 2, 2)
+        ok = e.ssthresh == want and e.cwnd == min(p.cwnd, e.ssthresh) + INFLATE
+        if bw and e.t > WESTWOOD_SETTLE_S:
+            ests.append(bw)
+            ok &= abs(bw - payload) <= tol * payload
+        if not ok:
             bad += 1
-            log(f'cwnd {e.cwnd} ssthresh {e.ssthresh} bw_rttmin {bwr} '
-                f'BWE {bw} B/s rtt_min {rttmin} us '
-                f'(payload rate {payload:.0f} B/s)')
+            log(f'before cwnd {p.cwnd}, after cwnd {e.cwnd} ssthresh '
+                f'{e.ssthresh} bw_rttmin {bwr} BWE {bw} B/s rtt_min '
+                f'{rttmin} us (payload rate {payload:.0f} B/s)')
+    log(f'{len(enter)} fast retransmits, {bad} wrong')
     if ests:
-        log(f'{len(evs)} ends of recovery after {WESTWOOD_SETTLE_S} s; BWE median '
+        log(f'{len(ests)} after {WESTWOOD_SETTLE_S} s; BWE median '
             f'{statistics.median(ests):.0f} B/s = '
             f'{statistics.median(ests) / payload:.2f} x payload rate '
-            f'(tolerance {tol}); ssthresh median '
-            f'{statistics.median(e.ssthresh for _, e in evs)}')
-    return len(enter) > 0 and all(halves) and len(evs) > 0 and bad == 0
+            f'(tolerance {tol})')
+    return len(ests) > 0 and bad == 0
 
 
 def edu_family():

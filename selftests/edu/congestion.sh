@@ -11,8 +11,8 @@
 #     an RTO (a 1.2 s blackout of the link) collapses cwnd to 1
 #   - CUBIC: a fast retransmit multiplies cwnd by 0.7
 #   - Vegas keeps the RTT near the base RTT on a deep queue, NewReno not
-#   - Westwood+: after fast recovery cwnd = ssthresh from its bandwidth
-#     estimate, near the link rate
+#   - Westwood+: a fast retransmit sets ssthresh from its bandwidth
+#     estimate, near the link rate, and cwnd to at most that
 #   - two flows of one algorithm share the link (Jain's index >= 0.9)
 #   - every algorithm delivers a byte-exact transfer under loss
 #
@@ -155,7 +155,7 @@ ktap_result $? "vegas: RTT stays near the base RTT where newreno's grows"
 link_set 0 30 "$QUEUE_KBIT"
 traced westwood westwood "$SECS"
 $CHECK westwood "$WORK/westwood.trace" "$QUEUE_KBIT" 0.35
-ktap_result $? "westwood: after recovery cwnd = ssthresh = BWE * RTTmin, BWE within 35%"
+ktap_result $? "westwood: fast retransmit sets ssthresh = BWE * RTTmin, BWE within 35%"
 
 # ---- 9: fairness ---------------------------------------------------------
 # The 30-packet FIFO of the Westwood+ check (185 ms, 9 times the path's
