@@ -32,6 +32,11 @@
  * drops with it. Before the first bandwidth sample there is no estimate:
  * a loss then halves as NewReno's does.
  *
+ * The first sampling window opens at the first ACK of data, not when the
+ * algorithm is set up at connect(): a window that also held the
+ * handshake would close one RTT later on that single ACK, and seed both
+ * filter stages with a rate a tenth of what slow start then sends.
+ *
  * Linux resets RTTmin after a timeout (the path may have changed) to its
  * last RTT sample, taken before the timeout; here the first sample after
  * it, of a segment not retransmitted (Karn), starts the new minimum.
@@ -51,6 +56,7 @@ struct edu_westwood {
 	u32	bw_ns_est;	/* first filter stage, bytes/s */
 	u32	bw_est;		/* BWE, bytes/s */
 	u32	win_start_us;	/* the current sampling window began */
+	bool	sampling;	/* a window is open: data was acknowledged */
 	u32	bk;		/* bytes acknowledged in this window */
 	u32	accounted;	/* bytes counted for duplicate ACKs */
 	u32	rtt_us;		/* latest RTT sample */
@@ -62,13 +68,6 @@ static struct edu_westwood *westwood(const struct sock *sk)
 {
 	BUILD_BUG_ON(sizeof(struct edu_westwood) > EDU_CA_PRIV_SIZE);
 	return edu_ca_priv(sk);
-}
-
-static void westwood_init(struct sock *sk)
-{
-	struct edu_westwood *w = westwood(sk);
-
-	w->win_start_us = edu_clock_us();
 }
 
 static u32 westwood_filter(u32 a, u32 b)
@@ -110,6 +109,14 @@ static void westwood_pkts_acked(struct sock *sk, const struct edu_ack_sample *s)
 		    w->rtt_us < w->rtt_min_us)
 			w->rtt_min_us = w->rtt_us;
 		w->reset_rtt_min = false;
+	}
+	if (!w->sampling) {
+		/* This ACK opens the first window; it is not in it. */
+		if (s->acked_segs) {
+			w->sampling = true;
+			w->win_start_us = now;
+		}
+		return;
 	}
 	w->bk += westwood_acked_count(sk, s);
 
@@ -178,7 +185,6 @@ static void westwood_get_info(struct sock *sk, union edu_cc_info *info)
 static struct edu_congestion_ops edu_westwood = {
 	.name		= "westwood",
 	.owner		= THIS_MODULE,
-	.init		= westwood_init,
 	.ssthresh	= westwood_ssthresh,
 	.cong_avoid	= edu_reno_cong_avoid,
 	.pkts_acked	= westwood_pkts_acked,
