@@ -4,7 +4,8 @@
  * "TCP Westwood: Bandwidth Estimation for Enhanced Transport over
  * Wireless Links", MobiCom 2001; L. Grieco and S. Mascolo, "Performance
  * evaluation and comparison of Westwood+, New Reno, and Vegas TCP
- * congestion control", ACM CCR 34(2), 2004), as Linux's tcp_westwood.c.
+ * congestion control", ACM CCR 34(2), 2004); Linux's is
+ * net/ipv4/tcp_westwood.c, which differs as told below.
  *
  * Westwood+ grows the window as NewReno does; what differs is how far
  * a loss takes it down. The sender measures from the ACK stream the rate
@@ -14,8 +15,7 @@
  *	BWE     = 7/8 BWE + 1/8 sample     (a low-pass filter, applied twice)
  *	BWE * RTTmin / MSS                 (segments; at least 2)
  *
- * is the window the path carries without a queue. The papers' rules
- * (Mascolo et al. 2001, section 2; Grieco and Mascolo 2004, section 2):
+ * is the window the path carries without a queue. The papers' rules:
  *
  *	three duplicate ACKs:	ssthresh = BWE * RTTmin,
  *				cwnd = min(cwnd, ssthresh)
@@ -35,7 +35,7 @@
  * The first sampling window opens at the first ACK of data, not when the
  * algorithm is set up at connect(): a window that also held the
  * handshake would close one RTT later on that single ACK, and seed both
- * filter stages with a rate a tenth of what slow start then sends.
+ * filter stages with a rate far below what slow start then sends.
  *
  * Linux resets RTTmin after a timeout (the path may have changed) to its
  * last RTT sample, taken before the timeout; here the first sample after
