@@ -160,6 +160,11 @@ def check_fast_retransmits(ev, holds, what):
     return len(evs) > 0 and bad == 0
 
 
+def reno_ssthresh(prev, e):
+    """edu_reno_ssthresh(): max(FlightSize / 2, 2), of cwnd when less."""
+    return max(min(e.in_flight, prev.cwnd) // 2, 2)
+
+
 def check_newreno_halves(ev):
     """
     On the third duplicate ACK NewReno sets ssthresh = max(FlightSize / 2, 2)
@@ -170,8 +175,8 @@ def check_newreno_halves(ev):
     about half the cwnd before (within 2 segments + 10%).
     """
     def holds(prev, e):
-        half = min(e.in_flight, prev.cwnd) // 2
-        exact = e.ssthresh == max(half, 2) and e.cwnd == e.ssthresh + INFLATE
+        exact = (e.ssthresh == reno_ssthresh(prev, e) and
+                 e.cwnd == e.ssthresh + INFLATE)
         near = abs(e.ssthresh - prev.cwnd / 2) <= 2 + 0.1 * prev.cwnd
         return exact and near
 
@@ -263,31 +268,27 @@ def check_westwood(ev, rate_kbit, tol):
     are payload).
     """
     payload = rate_kbit * 1000 / 8 * 1460 / 1538
-    enter = loss_events(ev, 'recovery_enter')
-    bad = 0
     ests = []
-    for p, e in enter:
-        bw, rttmin, bwr = e.state[0], e.state[1], e.state[2]
-        if bw:
-            want = bwr
-        else:
-            want = max(min(e.in_flight, p.cwnd) // 2, 2)
-        ok = e.ssthresh == want and e.cwnd == min(p.cwnd, e.ssthresh) + INFLATE
+
+    def holds(prev, e):
+        bw, bwr = e.state[0], e.state[2]
+        want = bwr if bw else reno_ssthresh(prev, e)
+        ok = (e.ssthresh == want and
+              e.cwnd == min(prev.cwnd, e.ssthresh) + INFLATE)
         if bw and e.t > WESTWOOD_SETTLE_S:
             ests.append(bw)
-            ok &= abs(bw - payload) <= tol * payload
-        if not ok:
-            bad += 1
-            log(f'before cwnd {p.cwnd}, after cwnd {e.cwnd} ssthresh '
-                f'{e.ssthresh} bw_rttmin {bwr} BWE {bw} B/s rtt_min '
-                f'{rttmin} us (payload rate {payload:.0f} B/s)')
-    log(f'{len(enter)} fast retransmits, {bad} wrong')
+            ok = ok and abs(bw - payload) <= tol * payload
+        return ok
+
+    ok = check_fast_retransmits(
+        ev, holds, f'not BWE * RTTmin, or BWE (state[0], bytes/s) not near '
+        f'the payload rate {payload:.0f} B/s')
     if ests:
         log(f'{len(ests)} after {WESTWOOD_SETTLE_S} s; BWE median '
             f'{statistics.median(ests):.0f} B/s = '
             f'{statistics.median(ests) / payload:.2f} x payload rate '
             f'(tolerance {tol})')
-    return len(ests) > 0 and bad == 0
+    return ok and len(ests) > 0
 
 
 def edu_family():
