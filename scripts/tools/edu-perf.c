@@ -474,7 +474,7 @@ struct flow {
 };
 
 /*
- * The flows of a stream run connect first and start sending together (as
+ * The flows of a stream connect first and start sending together (as
  * iperf3's streams do): a flow whose handshake waited behind another's
  * first window would take that queue for part of the path, and Vegas,
  * which learns the path's RTT from its first segments, would never
