@@ -649,6 +649,16 @@ static inline bool edu_in_slow_start(const struct edu_sock *es)
 	return es->snd_cwnd < es->snd_ssthresh;
 }
 
+/*
+ * Fast recovery's window on a base of segments: RFC 5681 3.2 step 4 adds
+ * the three that the duplicate ACKs say left the network. With SACK, pipe
+ * counts them (RFC 6675 5 step 4.2: cwnd = ssthresh).
+ */
+static inline u32 edu_recovery_cwnd(const struct edu_sock *es, u32 base)
+{
+	return base + (es->sack_ok ? 0 : 3);
+}
+
 u32 edu_cong_flight_segs(const struct edu_sock *es);
 u32 edu_slow_start(struct edu_sock *es, u32 acked);
 void edu_cong_avoid_ai(struct edu_sock *es, u32 w, u32 acked);

@@ -331,12 +331,7 @@ static void edu_cong_enter_loss(struct sock *sk, enum edu_loss_kind kind)
 		es->snd_cwnd_cnt = 0;
 		es->ca_state = EDU_CA_LOSS;
 	} else {
-		/*
-		 * RFC 5681 3.2 step 4: ssthresh plus the three segments that
-		 * left the network. With SACK, pipe counts them (RFC 6675 5
-		 * step 4.2: cwnd = ssthresh).
-		 */
-		es->snd_cwnd = es->snd_ssthresh + (es->sack_ok ? 0 : 3);
+		es->snd_cwnd = edu_recovery_cwnd(es, es->snd_ssthresh);
 		es->ca_state = EDU_CA_RECOVERY;
 	}
 	if (es->ca_ops->on_loss)

@@ -163,7 +163,7 @@ static void westwood_on_loss(struct sock *sk, enum edu_loss_kind kind)
 	struct edu_sock *es = edu_sk(sk);
 
 	if (kind == EDU_LOSS_DUPACK && es->snd_ssthresh > es->undo_cwnd)
-		es->snd_cwnd = es->undo_cwnd + (es->sack_ok ? 0 : 3);
+		es->snd_cwnd = edu_recovery_cwnd(es, es->undo_cwnd);
 }
 
 /* A timeout: RTTmin is measured afresh, the path may have changed. */
