@@ -334,20 +334,24 @@ check_checksum()
 }
 
 # ---- 4: corruption on the wire, caught by the FCS -----------------------
+# Each of the two exchanges must see a corrupted frame. At 5% per frame,
+# 128 KiB (about 90 full frames) got through untouched once in 100
+# exchanges (0.95^90); 512 KiB, about 360 frames, once in 10^8.
 CORRUPT=5%
+CR_BYTES=$((512 << 10))
 run_corruption()
 {
 	local rc=0
 
 	ip -n $NS1 link set edua type edunic corrupt $CORRUPT || return 1
 	capture_start crx $NS2 edub 64 || return 1
-	exchange $((128 << 10)) || rc=1
+	exchange $CR_BYTES || rc=1
 	capture_stop
 	CR_CRC=$(ip netns exec $NS2 ethtool -S edub | awk '/rx_crc_errors/ { print $2 }')
 	# 100 bytes: Ethernet, IP and the segment header with 46 bytes of
 	# options, room for NOP NOP and a SACK option of 4 blocks.
 	capture_start ctx $NS1 edua 100 || return 1
-	exchange $((128 << 10)) || rc=1
+	exchange $CR_BYTES || rc=1
 	capture_stop
 	CR_RETRANS=$(info_field client total_retrans)
 	ip -n $NS1 link set edua type edunic corrupt 0
